@@ -14,7 +14,9 @@ COMMANDS = ("extract", "eval", "generate", "ingest", "sql", "export", "dashboard
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nianbao", description="事业单位法人年度报告书 → DuckDB → dashboard")
+    parser = argparse.ArgumentParser(
+        prog="nianbao", description="事业单位法人年度报告书 → DuckDB → dashboard"
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         try:

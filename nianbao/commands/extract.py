@@ -1,0 +1,83 @@
+"""`nianbao extract FILE... [--json]`: one record per file; a bad file is one line on stderr, not a stop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from transforms.errors import UnreadableFile
+from transforms.extract import extract_file
+
+PER_FILE_SECONDS = 60
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("extract", help="parse report files into records (JSON lines with --json)")
+    parser.add_argument("paths", nargs="+", type=Path, help="report files, or folders to read recursively")
+    parser.add_argument("--json", action="store_true", help="print one JSON record per line")
+    parser.set_defaults(func=run)
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Files named directly, then the files inside named folders in a stable order (hidden files skipped)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.parts)
+            )
+        else:
+            yield path
+
+
+@contextmanager
+def time_limit(seconds: int, path: str) -> Iterator[None]:
+    """Bound one file's parse: a pathological file becomes an UnreadableFile, not a hang."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise UnreadableFile(path, f"parsing took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in iter_files(args.paths):
+        try:
+            with time_limit(PER_FILE_SECONDS, str(path)):
+                record = extract_file(path)
+        except UnreadableFile as exc:
+            failed += 1
+            print(f"nianbao extract: {exc.path}: {exc.reason}", file=sys.stderr)
+            continue
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            failed += 1
+            print(f"nianbao extract: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(_summary(record))
+    return 1 if failed else 0
+
+
+def _summary(record: dict) -> str:
+    institution, finance = record["institution"], record["finance"]
+    errors = sum(p["severity"] == "error" for p in record["problems"])
+    warnings = len(record["problems"]) - errors
+    return (
+        f"{record['source']['path']}: {record['report_year']} {institution['name']} "
+        f"USCC {institution['uscc']} ({'valid' if institution['uscc_valid'] else 'INVALID/missing'}) "
+        f"净资产 {finance['net_assets_begin_wan']} → {finance['net_assets_end_wan']} 万元, "
+        f"{len(record['activities'])} activities, {errors} errors, {warnings} warnings"
+    )

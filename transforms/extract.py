@@ -1,0 +1,227 @@
+"""One report file in, one validated record out (the contract is docs/record.md).
+
+This module only orchestrates: readers turn bytes into text, `layout` finds labels and values, the
+normalisers clean each value, and every doubt becomes a `problem` in the record instead of a guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from transforms.errors import UnreadableFile
+from transforms.layout import RawField, RawReport, parse_layout
+from transforms.normalize.changes import parse_registration_changes
+from transforms.normalize.dates import parse_date
+from transforms.normalize.funding import funding_category
+from transforms.normalize.numbers import parse_count, parse_money_wan
+from transforms.normalize.places import Place, division_name, locate, same_division
+from transforms.normalize.text import clean_text
+from transforms.normalize.uscc import check_uscc, clean_uscc, division_code
+from transforms.normalize.year import report_year
+
+Record = dict[str, Any]
+NARRATIVE_CONTAINER_SECTION = "开展业务活动情况及取得的社会效益"
+_REQUIRED = ("name", "uscc")
+_EXPECTED = ("legal_representative", "address", "funding_source", "sponsor", "purpose_scope")
+
+
+class _Problems(list):
+    def add(self, field: str, severity: str, message: str) -> None:
+        self.append({"field": field, "severity": severity, "message": message})
+
+
+def extract_file(path: str | Path) -> Record:
+    """Read and extract one file; raises UnreadableFile only when it cannot be read at all."""
+    path = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(path, f"cannot open file: {exc.strerror or exc}") from exc
+    return extract_bytes(data, path)
+
+
+def extract_bytes(data: bytes, path: str) -> Record:
+    """The record of one report given its bytes; `path` names it in the record and in errors."""
+    from transforms.readers import read_document
+
+    document = read_document(data, path)
+    raw = parse_layout(document.text)
+    if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
+        raise UnreadableFile(path, "no report field found: this does not look like an annual report")
+    record = build_record(raw, Path(path).name)
+    record["source"] = {
+        "path": path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "format": document.format,
+        "encoding": document.encoding,
+    }
+    return {"source": record.pop("source"), **record}
+
+
+def _first_values(raw: RawReport, problems: _Problems) -> dict[str, RawField]:
+    """The first occurrence of each field; a later, different value for the same field is a problem."""
+    chosen: dict[str, RawField] = {}
+    for raw_field in raw.fields:
+        name = raw_field.label.field
+        if name in ("group", "container") or name.startswith("section:"):
+            continue
+        if name not in chosen or chosen[name].text is None:
+            chosen[name] = raw_field
+        elif raw_field.text not in (None, chosen[name].text):
+            problems.add(
+                name, "warning", f"stated twice with different values; kept the first ({raw_field.heading})"
+            )
+    return chosen
+
+
+def _sections(raw: RawReport) -> dict[str, str]:
+    sections: dict[str, str] = {}
+    for raw_field in raw.fields:
+        name = raw_field.label.field
+        if name.startswith("section:") and raw_field.values:
+            key = name.removeprefix("section:")
+            text = raw_field.paragraphs or ""
+            sections[key] = f"{sections[key]}\n{text}" if key in sections else text
+        elif name == "container" and raw_field.values:
+            sections.setdefault(NARRATIVE_CONTAINER_SECTION, raw_field.paragraphs or "")
+    return sections
+
+
+def build_record(raw: RawReport, file_name: str) -> Record:
+    """Normalise the raw label/value pairs of one report into the record."""
+    problems = _Problems()
+    values = _first_values(raw, problems)
+
+    def text(field: str) -> str | None:
+        return clean_text(values[field].text) if field in values else None
+
+    def money(field: str) -> float | None:
+        if field not in values or values[field].text is None:
+            return None
+        amount, error = parse_money_wan(values[field].text, values[field].label.unit)
+        if error:
+            problems.add(field, "error", error)
+        return amount
+
+    uscc = clean_uscc(text("uscc"))
+    uscc_valid = None
+    if uscc is not None:
+        error = check_uscc(uscc)
+        uscc_valid = error is None
+        if error:
+            problems.add("uscc", "error", error)
+
+    place = _place(text("address"), division_code(uscc) if uscc_valid else None, problems)
+    funding = text("funding_source")
+    category = None
+    if funding is not None:
+        category, recognised = funding_category(funding)
+        if not recognised:
+            problems.add(
+                "funding_source", "warning", f"unrecognised funding wording {funding!r}; category 其他"
+            )
+
+    headcount = None
+    if values.get("headcount") and values["headcount"].text:
+        headcount, error = parse_count(values["headcount"].text)
+        if error:
+            problems.add("headcount", "error", error)
+
+    sections = _sections(raw)
+    narrative = "\n".join(sections.values())
+    title = "\n".join(raw.preamble + ([values["report_year"].text or ""] if "report_year" in values else []))
+    year, year_source = report_year(title, "\n".join(f.text or "" for f in raw.fields), file_name)
+    if year is None:
+        problems.add("report_year", "error", "no report year in the text or the file name")
+    elif year_source == "file name":
+        problems.add("report_year", "warning", "report year taken from the file name")
+
+    report_date = None
+    if "report_date" in values and values["report_date"].text:
+        report_date = parse_date(values["report_date"].text)
+        if report_date is None:
+            problems.add("report_date", "warning", f"unreadable date {values['report_date'].text!r}")
+
+    institution = {
+        "name": text("name"),
+        "uscc": uscc,
+        "uscc_valid": uscc_valid,
+        "legal_representative": text("legal_representative"),
+        "address": text("address"),
+        "province": place.province,
+        "city": place.city,
+        "district": place.district,
+        "admin_code": place.admin_code,
+        "sponsor": text("sponsor"),
+        "funding_source": funding,
+        "funding_source_category": category,
+        "purpose_scope": text("purpose_scope"),
+        "website_name": text("website_name"),
+    }
+    for field in _REQUIRED:
+        if institution[field] is None:
+            problems.add(field, "error", f"missing {field}")
+    for field in _EXPECTED:
+        if institution[field] is None:
+            problems.add(field, "warning", f"missing {field}")
+
+    finance = {
+        "startup_capital_wan": money("startup_capital"),
+        "net_assets_begin_wan": money("net_assets_begin"),
+        "net_assets_end_wan": money("net_assets_end"),
+        "headcount": headcount,
+    }
+    for field in ("net_assets_begin_wan", "net_assets_end_wan"):
+        if finance[field] is None and not any(p["field"] == field.removesuffix("_wan") for p in problems):
+            problems.add(field.removesuffix("_wan"), "warning", f"missing {field.removesuffix('_wan')}")
+    if not sections:
+        problems.add("sections", "warning", "no 开展业务情况 narrative found")
+
+    return {
+        "report_year": year,
+        "report_date": report_date,
+        "institution": institution,
+        "finance": finance,
+        "sections": sections,
+        "narrative": narrative,
+        "registration_changes": parse_registration_changes(
+            values["registration_changes"].text if "registration_changes" in values else None
+        ),
+        "qualifications": text("qualifications"),
+        "awards_litigation": text("awards_litigation"),
+        "donations": text("donations"),
+        "activities": [],
+        "problems": list(problems),
+    }
+
+
+def _place(address: str | None, uscc_division: str | None, problems: _Problems) -> Place:
+    """The place of the address, cross-checked with the USCC's division code.
+
+    A disagreement is recorded, never resolved by overwriting the address; an address that names no
+    place at all falls back to the USCC division, with a warning saying so.
+    """
+    place = locate(address, uscc_division) if address else Place(None, None, None, None)
+    if place.admin_code is None and uscc_division:
+        code = uscc_division
+        province = division_name(code[:2] + "0000")
+        city = division_name(code[:4] + "00") if code[2:4] != "00" else None
+        if city in (None, "市辖区", "县"):
+            city = province
+        district = division_name(code) if code[4:] != "00" else None
+        problems.add(
+            "address", "warning", f"no place recognised in the address; location from USCC division {code}"
+        )
+        return Place(province, city, district, code)
+    if place.admin_code and uscc_division and not same_division(place.admin_code, uscc_division):
+        problems.add(
+            "admin_code",
+            "warning",
+            f"address is in {place.admin_code} ({place.city or place.province}) but the USCC division is "
+            f"{uscc_division} ({division_name(uscc_division)})",
+        )
+    elif address and place.admin_code is None:
+        problems.add("address", "warning", "no place recognised in the address")
+    return place

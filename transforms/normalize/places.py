@@ -1,0 +1,65 @@
+"""Province / city / district of an address, with cpca's gazetteer (2020 boundaries).
+
+cpca's public `transform` builds a pandas DataFrame per call (~8 ms); the per-address matcher it wraps,
+`_get_one_addr`, does the same work without pandas, so we call that (cpca is pinned in the lock file).
+cpca imports `pkg_resources`, so setuptools is pinned below 81 in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Place:
+    province: str | None
+    city: str | None
+    district: str | None
+    admin_code: str | None
+
+
+@cache
+def _cpca() -> ModuleType:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import cpca
+    return cpca
+
+
+def division_name(code: str) -> str | None:
+    """The name of a 6-digit division code (330500 → 湖州市), or None when cpca does not know it."""
+    cpca = _cpca()
+    for length in (6, 4, 2):
+        if code[length:].strip("0") == "":
+            return cpca.adcode_name(code[:length])
+    return cpca.adcode_name(code)
+
+
+@lru_cache(maxsize=65536)
+def locate(address: str, hint_code: str | None = None) -> Place:
+    """The place an address names. `hint_code` (the USCC division) only disambiguates a district name that
+    exists in several provinces (朝阳区); it never replaces what the address says."""
+    cpca = _cpca()
+    umap = {}
+    if hint_code and hint_code[4:] != "00":
+        name = division_name(hint_code)
+        if name:
+            umap[name] = hint_code
+    result = cpca._get_one_addr(address, False, umap)
+    city = result["市"]
+    if city in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+        city = result["省"]  # municipalities and directly administered counties: the province is the city
+    return Place(result["省"], city, result["区"], result["adcode"])
+
+
+def same_division(address_code: str, uscc_code: str) -> bool:
+    """Whether two division codes agree at the finest level both of them state."""
+
+    def level(code: str) -> int:
+        return 2 if code[2:] == "0000" else 4 if code[4:] == "00" else 6
+
+    depth = min(level(address_code), level(uscc_code))
+    return address_code[:depth] == uscc_code[:depth]

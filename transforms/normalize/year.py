@@ -1,0 +1,39 @@
+"""The year a report covers: stated as 2024年度 (or 2024年) in the text, else in the file name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_YEAR_OF_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月\d{1,2}日|度)")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _most_common(years: list[str]) -> int | None:
+    if not years:
+        return None
+    counts = Counter(years).most_common()
+    best = [year for year, count in counts if count == counts[0][1]]
+    return int(max(best))
+
+
+def report_year(title: str, body: str, file_name: str) -> tuple[int | None, str]:
+    """The year and where it was found ("title", "text", "file name" or "none").
+
+    A title line such as 2024年度事业单位法人年度报告书 is the strongest evidence; then the most frequent
+    '2024年度' in the text; then a bare '2024年' that is not part of a full date; then the file name.
+    """
+    title = unicodedata.normalize("NFKC", title)
+    body = unicodedata.normalize("NFKC", body)
+    for source, text, pattern in (
+        ("title", title, _YEAR_OF_REPORT),
+        ("text", body, _YEAR_OF_REPORT),
+        ("text", body, _YEAR),
+    ):
+        year = _most_common(pattern.findall(text))
+        if year is not None:
+            return year, source
+    year = _most_common(_YEAR_IN_NAME.findall(file_name))
+    return (year, "file name") if year is not None else (None, "none")

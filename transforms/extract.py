@@ -20,6 +20,7 @@ from transforms.normalize.places import Place, division_name, locate, same_divis
 from transforms.normalize.text import clean_text
 from transforms.normalize.uscc import check_uscc, clean_uscc, division_code
 from transforms.normalize.year import report_year
+from transforms.readers import load_bytes, read_document
 
 Record = dict[str, Any]
 NARRATIVE_CONTAINER_SECTION = "开展业务活动情况及取得的社会效益"
@@ -34,23 +35,19 @@ class _Problems(list):
 
 def extract_file(path: str | Path) -> Record:
     """Read and extract one file; raises UnreadableFile only when it cannot be read at all."""
-    path = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(path, f"cannot open file: {exc.strerror or exc}") from exc
-    return extract_bytes(data, path)
+    return extract_bytes(load_bytes(path), str(path))
 
 
 def extract_bytes(data: bytes, path: str) -> Record:
     """The record of one report given its bytes; `path` names it in the record and in errors."""
-    from transforms.readers import read_document
-
     document = read_document(data, path)
     raw = parse_layout(document.text)
     if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
         raise UnreadableFile(path, "no report field found: this does not look like an annual report")
     record = build_record(raw, Path(path).name)
+    record["problems"] += [
+        {"field": "source", "severity": "warning", "message": w} for w in document.warnings
+    ]
     record["source"] = {
         "path": path,
         "sha256": hashlib.sha256(data).hexdigest(),

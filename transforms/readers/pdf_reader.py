@@ -1,0 +1,115 @@
+"""Read the text layer of a PDF report: ruled tables as "cell | cell |" rows, other text as lines.
+
+Reports are usually printed to PDF from the same table the web page shows, so pdfplumber's ruling-line
+table finder recovers the label and value cells; text outside tables (titles, signatures, dates) is kept
+as lines in reading order. A row split over a page break is glued back together.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from transforms.errors import UnreadableFile
+from transforms.readers.cells import clean_cell, format_row, join_lines
+
+# An annual report is a few pages; anything beyond this is not one, and stopping bounds the time spent.
+MAX_PDF_PAGES = 60
+
+Row = list[str]
+
+
+def _inside(bboxes: list[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
+    """A filter keeping page objects whose centre lies outside every table box."""
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if "x0" not in obj or "top" not in obj:
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+
+    return keep
+
+
+def _table_settings(page: Any) -> dict[str, Any]:
+    """Close tables cut by a page break: rule lines at the top and bottom of the page's vertical rules.
+
+    A table row that continues on the next page has its side rules but no rule at the cut, so without
+    these lines the table finder sees no cells there and the row would come out as loose text.
+    """
+    verticals = [edge for edge in page.edges if edge.get("orientation") == "v"]
+    if not verticals:
+        return {}
+    top = min(edge["top"] for edge in verticals)
+    bottom = max(edge["bottom"] for edge in verticals)
+    return {"explicit_horizontal_lines": [top, bottom]}
+
+
+def _page_items(page: Any) -> list[tuple[float, str, Any]]:
+    """(top, "rows"|"line", payload) for one page, sorted top to bottom."""
+    items: list[tuple[float, str, Any]] = []
+    tables = page.find_tables(_table_settings(page))
+    for table in tables:
+        rows: list[Row] = []
+        for raw_row in table.extract():
+            # None marks a grid position covered by a merged cell: that cell was already emitted once.
+            rows.append([clean_cell(cell) for cell in raw_row if cell is not None])
+        items.append((table.bbox[1], "rows", rows))
+    outside = page.filter(_inside([t.bbox for t in tables])) if tables else page
+    for line in outside.extract_text_lines(return_chars=False):
+        text = join_lines([line["text"]])
+        if text:
+            items.append((line["top"], "line", text))
+    items.sort(key=lambda item: item[0])
+    return items
+
+
+def _append_rows(out: list[tuple[str, Any]], rows: list[Row], page_start: bool) -> None:
+    """Add table rows; a first row on a new page with an empty first cell continues the previous row."""
+    for index, row in enumerate(rows):
+        if page_start and index == 0 and row and not row[0] and out:
+            kind, previous = out[-1]
+            if kind == "row" and len(previous) == len(row):
+                previous[:] = [join_lines([a, b]) for a, b in zip(previous, row, strict=True)]
+                continue
+        out.append(("row", row))
+
+
+def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
+    """The report text of a PDF and any warnings. Raises UnreadableFile for damaged or image-only PDFs."""
+    if data.rfind(b"%%EOF") == -1:
+        raise UnreadableFile(path, "truncated PDF (no end-of-file marker)")
+    import pdfplumber  # imported here: it is slow to import and only PDFs need it
+
+    warnings: list[str] = []
+    out: list[tuple[str, Any]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = pdf.pages
+            if len(pages) > MAX_PDF_PAGES:
+                warnings.append(f"PDF has {len(pages)} pages; only the first {MAX_PDF_PAGES} were read")
+            for page in pages[:MAX_PDF_PAGES]:
+                page_start = True
+                for _top, kind, payload in _page_items(page):
+                    if kind == "rows":
+                        _append_rows(out, payload, page_start)
+                    else:
+                        out.append(("line", payload))
+                    page_start = False
+                page.close()
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged input
+        if not out:
+            name = type(exc).__name__
+            if "Password" in name or "Encrypt" in name:
+                raise UnreadableFile(path, "encrypted PDF (password protected)") from exc
+            raise UnreadableFile(path, f"damaged PDF ({name})") from exc
+        warnings.append(f"PDF is damaged after some pages ({type(exc).__name__}); the rest was read")
+
+    lines = [text for kind, payload in out if (text := format_row(payload) if kind == "row" else payload)]
+    if not lines:
+        raise UnreadableFile(path, "PDF has no text layer (a scanned image?); OCR is not supported")
+    return "\n".join(lines), tuple(warnings)

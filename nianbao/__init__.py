@@ -1,1 +1,1 @@
-"""Command-line entry point of nianbao; the work itself lives in transforms/, dagster_project/ and dashboard/."""
+"""The `nianbao` command line; the work itself lives in transforms/, dagster_project/ and dashboard/."""

@@ -1,0 +1,1 @@
+"""Dagster definitions by domain: `warehouse/` ingests annual reports into the DuckDB warehouse."""

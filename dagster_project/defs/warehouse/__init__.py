@@ -1,0 +1,1 @@
+"""Ingestion: discovered files -> parsed records (staging) -> core tables -> marts -> published snapshot."""

@@ -1,0 +1,203 @@
+"""The ingestion graph, one batch per run (no per-file runs or partitions):
+
+    staging/discovered_files -> staging/parsed_records -> core/* + marts/* (one transaction, with checks)
+    -> published/warehouse_snapshot
+
+Every step that opens the warehouse runs in the `nianbao_warehouse` concurrency pool (limit 1 in
+dagster.yaml) and under the warehouse's file lock, so writers are serialised across runs and processes.
+Steps hand over through files in `<warehouse dir>/.<stem>.work/<run_id>/`, not through the IO manager.
+"""
+
+import shutil
+import time
+
+import dagster as dg
+
+from . import loader, progress
+from .checks import CHECK_SPECS, check_results
+from .discover import discover
+from .parse import parse_candidates
+from .resources import InboxResource, ParserResource, WarehouseResource
+
+POOL = "nianbao_warehouse"
+STALE_WORK_DIR_S = 24 * 3600
+
+CORE_TABLES = (
+    "ingest_files", "quarantine", "reports", "finances", "exchange_activities", "activity_countries",
+    "activity_localities", "report_sections", "report_texts", "registration_changes", "report_problems",
+)  # fmt: skip
+DERIVED_TABLES = ("institutions", "institution_history", "partner_localities", "data_quality")
+MART_TABLES = (
+    "finance_trends", "finance_yearly", "activities_by_country_year", "top_partner_localities",
+    "file_outcomes", "quality_summary", "overview",
+)  # fmt: skip
+
+DISCOVERED = dg.AssetKey(["staging", "discovered_files"])
+PARSED = dg.AssetKey(["staging", "parsed_records"])
+
+
+class DiscoverConfig(dg.Config):
+    paths: list[str] = []  # noqa: RUF012 -- files or folders to ingest; empty: the inbox resource's folder
+
+
+@dg.asset(
+    key=DISCOVERED,
+    group_name="ingest",
+    pool=POOL,
+    kinds={"python"},
+    description="新文件清单(跳过已入库文件) / Files not yet in the warehouse, hashed",
+)
+def discovered_files(
+    context: dg.AssetExecutionContext,
+    config: DiscoverConfig,
+    warehouse: WarehouseResource,
+    inbox: InboxResource,
+) -> dg.MaterializeResult:
+    _remove_stale_work_dirs(warehouse)
+    work = warehouse.work_dir(context.run.run_id)
+    shutil.rmtree(work, ignore_errors=True)
+    paths = config.paths or [str(inbox.dir_path)]
+    known = loader.known_files(warehouse.db_path)
+    stats = discover(paths, known, work / "candidates.parquet", progress=progress.report)
+    context.log.info(f"scanned {stats.files_seen} files, {stats.candidates} new or changed")
+    return dg.MaterializeResult(
+        metadata={
+            "paths": ", ".join(paths),
+            "files_seen": stats.files_seen,
+            "unchanged": stats.unchanged,
+            "to_parse": stats.to_parse,
+            "same_sha": stats.same_sha,
+            "vanished": stats.vanished,
+        }
+    )
+
+
+@dg.asset(
+    key=PARSED,
+    deps=[DISCOVERED],
+    group_name="ingest",
+    kinds={"python", "parquet"},
+    description="抽取记录展开为 staging 表(Parquet,进程池) / Extract records flattened to staging Parquet",
+)
+def parsed_records(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, parser: ParserResource
+) -> dg.MaterializeResult:
+    work = warehouse.work_dir(context.run.run_id)
+    out = work / "staging"
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    stats = parse_candidates(
+        work / "candidates.parquet",
+        out,
+        extractor_ref=parser.extractor,
+        quarantine_dir=warehouse.quarantine_dir,
+        workers=parser.workers,
+        chunk_size=parser.chunk_size,
+        require_valid_uscc=parser.require_valid_uscc,
+        progress=progress.report,
+    )
+    seconds = time.perf_counter() - started
+    return dg.MaterializeResult(
+        metadata={
+            "parsed": stats.parsed,
+            "failed": stats.failed,
+            "same_sha": stats.same_sha,
+            "chunks": stats.chunks,
+            "seconds": round(seconds, 2),
+            "files_per_second": round(stats.parsed / seconds, 1) if stats.parsed and seconds else 0.0,
+        }
+    )
+
+
+def _spec(layer: str, name: str, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        dg.AssetKey([layer, name]), deps=deps, group_name=layer, kinds={"duckdb"}, skippable=False
+    )
+
+
+_CORE_KEYS = [dg.AssetKey(["core", t]) for t in CORE_TABLES]
+LOAD_SPECS = (
+    [_spec("core", t, [PARSED]) for t in CORE_TABLES]
+    + [_spec("core", t, _CORE_KEYS) for t in DERIVED_TABLES]
+    + [
+        _spec("marts", t, [*_CORE_KEYS, *(dg.AssetKey(["core", d]) for d in DERIVED_TABLES)])
+        for t in MART_TABLES
+    ]
+)
+
+
+@dg.multi_asset(
+    name="warehouse_load",
+    specs=LOAD_SPECS,
+    check_specs=CHECK_SPECS,
+    pool=POOL,
+    description="一个事务: staging -> core -> marts -> 质量检查 / One transaction: core, marts, checks",
+)
+def warehouse_load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    work = warehouse.work_dir(context.run.run_id)
+    started = loader.utcnow()
+    progress.report("load", 0, None)
+    stats = loader.load_batch(warehouse.db_path, work / "staging", context.run.run_id, started)
+    progress.report("load", 1, 1)
+    context.log.info(f"load: {stats.as_dict()}")
+    version = dg.DataVersion(str(stats.warehouse_version))
+    for spec in LOAD_SPECS:
+        metadata = {"warehouse_version": stats.warehouse_version, "changed": stats.changed}
+        if spec.key == dg.AssetKey(["core", "ingest_files"]):
+            metadata.update(stats.as_dict())
+        yield dg.MaterializeResult(asset_key=spec.key, data_version=version, metadata=metadata)
+    yield from check_results(loader.latest_quality(warehouse.db_path))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@dg.asset(
+    key=["published", "warehouse_snapshot"],
+    deps=[spec.key for spec in LOAD_SPECS],
+    group_name="published",
+    pool=POOL,
+    kinds={"duckdb"},
+    description="只读快照(复制后原子替换) / Checkpointed copy, atomically renamed into place",
+)
+def warehouse_snapshot(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    info = loader.publish(warehouse.db_path)
+    published = info is not None
+    from nianbao import warehouse as wh
+
+    current = wh.snapshot_info(warehouse.db_path) or {}
+    context.log.info(
+        f"snapshot version {current.get('version')} ({'published' if published else 'unchanged'})"
+    )
+    return dg.MaterializeResult(
+        data_version=dg.DataVersion(str(current.get("version"))),
+        metadata={
+            "published": published,
+            "version": current.get("version"),
+            "snapshot": dg.MetadataValue.path(str(wh.snapshot_path(warehouse.db_path))),
+            "last_ingest_at": current.get("last_ingest_at"),
+        },
+    )
+
+
+def _remove_stale_work_dirs(warehouse: WarehouseResource) -> None:
+    root = warehouse.work_root
+    if not root.exists():
+        return
+    cutoff = time.time() - STALE_WORK_DIR_S
+    for child in root.iterdir():
+        try:
+            if child.stat().st_mtime < cutoff:
+                shutil.rmtree(child, ignore_errors=True)
+        except FileNotFoundError:
+            continue
+
+
+ASSETS = [discovered_files, parsed_records, warehouse_load, warehouse_snapshot]
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.assets(*ASSETS),
+    executor_def=dg.in_process_executor,
+    description="新文件入库并发布快照 / Ingest new files and publish the snapshot",
+)

@@ -1,0 +1,328 @@
+"""Write side of the warehouse: the only code that opens data/warehouse.duckdb read-write.
+
+Crash safety: one run's changes are ONE DuckDB transaction (`load_batch`); a process killed before COMMIT
+leaves the file as it was (DuckDB discards uncommitted work on reopen). Readers never see the live file:
+`publish` CHECKPOINTs, copies it to a temp file beside the snapshot and `os.replace`s it into place, so the
+snapshot is always the previous or the next complete state. An exclusive `flock` on `<warehouse>.lock`
+serialises writers across processes (CLI and Dagster daemon alike), on top of the Dagster pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from nianbao import warehouse as wh
+from transforms.tables import TABLE_SCHEMAS
+
+SQL_DIR = Path(__file__).parent / "sql"
+SCHEMA_SQL = Path(__file__).parents[2] / "sql" / "schema.sql"
+STAGING_TABLES = tuple(TABLE_SCHEMAS)
+WRITER_MEMORY_LIMIT = "1GB"
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lock and connection
+# ---------------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, timeout_s: float = 3600.0) -> Iterator[None]:
+    """Exclusive advisory lock on `<warehouse>.lock`; released by the OS if the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another ingest holds {lock_path}") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def open_writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-write connection with the schema applied. Call inside `writer_lock`."""
+    con = duckdb.connect(str(path), config={"memory_limit": WRITER_MEMORY_LIMIT})
+    try:
+        apply_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing (idempotent) and give every view column its table column's comment."""
+    if _schema_is_current(con):
+        return
+    con.execute("BEGIN")
+    try:
+        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        for view, source_schema, comment in con.execute(
+            """
+            SELECT v.view_name, t.schema_name, t.comment FROM duckdb_views() v
+            JOIN duckdb_tables() t ON t.table_name = v.view_name AND t.schema_name IN ('core', 'marts')
+            WHERE v.schema_name = 'main' AND NOT v.internal AND t.database_name = current_database()
+            """
+        ).fetchall():
+            con.execute(f"COMMENT ON VIEW main.{view} IS {_quote(comment)}")
+            for column, col_comment in con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?"
+                " AND database_name = current_database() AND comment IS NOT NULL",
+                [source_schema, view],
+            ).fetchall():
+                con.execute(f'COMMENT ON COLUMN main.{view}."{column}" IS {_quote(col_comment)}')
+        con.execute(f"COMMENT ON VIEW main.overview IS {_quote(_schema_marker())}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _schema_marker() -> str:
+    import hashlib
+
+    digest = hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()[:16]
+    return f"概览(一行) / Overview, one row [schema {digest}]"
+
+
+def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT comment FROM duckdb_views() WHERE schema_name = 'main' AND view_name = 'overview'"
+        " AND database_name = current_database()"
+    ).fetchall()
+    return bool(row) and row[0][0] == _schema_marker()
+
+
+def _quote(text: str | None) -> str:
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
+def warehouse_version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(
+        con.execute("SELECT coalesce(max(warehouse_version), 0) FROM core.ingest_runs").fetchall()[0][0]
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Known files (for discovery: skip what was seen, without reading it)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KnownFiles:
+    by_path: dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, sha256) of its latest version
+    shas: set[str]
+
+    @classmethod
+    def empty(cls) -> KnownFiles:
+        return cls({}, set())
+
+
+def known_files(path: Path) -> KnownFiles:
+    """Every (path, size, mtime, sha) already recorded; empty if the warehouse does not exist yet."""
+    if not path.exists():
+        return KnownFiles.empty()
+    with open_writer(path) as con:
+        table = con.sql(
+            """
+            SELECT path, size_bytes, mtime_ns, sha256 FROM core.ingest_files
+            ORDER BY path, first_seen_at, mtime_ns
+            """
+        ).to_arrow_table()
+    cols = table.to_pydict()
+    by_path = {
+        p: (s, m, h)
+        for p, s, m, h in zip(cols["path"], cols["size_bytes"], cols["mtime_ns"], cols["sha256"], strict=True)
+    }
+    return KnownFiles(by_path, set(cols["sha256"]))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Load: staging Parquet -> core + marts + data_quality, one transaction
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadStats:
+    run_id: str
+    warehouse_version: int
+    files_new: int = 0
+    loaded: int = 0
+    duplicate: int = 0
+    superseded: int = 0
+    quarantined: int = 0
+    previously_loaded_superseded: int = 0
+    changed: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime | None = None) -> LoadStats:
+    """Merge the batch in `work_dir/<table>/*.parquet` into the warehouse in one transaction.
+
+    Nothing to load (no files rows) -> no transaction, `changed=False`. Idempotent: files already recorded
+    (path + sha256) are dropped from the batch, so loading the same batch twice changes nothing.
+    """
+    present = [t for t in STAGING_TABLES if any((work_dir / t).glob("*.parquet"))]
+    with writer_lock(path), open_writer(path) as con:
+        version = warehouse_version(con)
+        stats = LoadStats(run_id=run_id, warehouse_version=version)
+        if "files" not in present:
+            return stats
+        now = utcnow()
+        con.execute("BEGIN")
+        try:
+            for table in STAGING_TABLES:
+                con.execute(f"DELETE FROM staging.{table}")
+            for table in present:
+                con.execute(
+                    f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)",
+                    [str(work_dir / table / "*.parquet")],
+                )
+            con.execute("SET VARIABLE run_id = ?", [run_id])
+            con.execute("SET VARIABLE now = ?::TIMESTAMP", [now])
+            con.execute(_sql("load.sql"))
+            counts = dict(con.execute("SELECT outcome, count(*) FROM batch_outcome GROUP BY ALL").fetchall())
+            stats.files_new = sum(counts.values())
+            stats.loaded = counts.get("loaded", 0)
+            stats.duplicate = counts.get("duplicate", 0)
+            stats.superseded = counts.get("superseded", 0)
+            stats.quarantined = counts.get("quarantined", 0)
+            stats.previously_loaded_superseded = con.execute(
+                "SELECT count(*) FROM newly_superseded"
+            ).fetchall()[0][0]
+            if stats.files_new:
+                stats.warehouse_version = version + 1
+                stats.changed = True
+                con.execute("SET VARIABLE warehouse_version = ?", [stats.warehouse_version])
+                con.execute(_sql("derive.sql"))
+                con.execute(_sql("marts.sql"))
+                con.execute(_sql("quality.sql"))
+                con.execute(
+                    """
+                    INSERT INTO core.ingest_runs VALUES ($run_id, $version, $started, $now, $files_new,
+                        $loaded, $duplicate, $superseded, $quarantined, $prev)
+                    """,
+                    {
+                        "run_id": run_id, "version": stats.warehouse_version, "started": started_at or now,
+                        "now": now, "files_new": stats.files_new, "loaded": stats.loaded,
+                        "duplicate": stats.duplicate, "superseded": stats.superseded,
+                        "quarantined": stats.quarantined, "prev": stats.previously_loaded_superseded,
+                    },
+                )  # fmt: skip
+            for table in STAGING_TABLES:
+                con.execute(f"DELETE FROM staging.{table}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return stats
+
+
+def latest_quality(path: Path) -> list[dict]:
+    """The latest row of every data-quality check (marts.quality_summary)."""
+    if not path.exists():
+        return []
+    with writer_lock(path), open_writer(path) as con:
+        table = con.sql("SELECT * FROM marts.quality_summary ORDER BY check_name").to_arrow_table()
+    return table.to_pylist()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Publish: CHECKPOINT, copy, atomic rename
+# ---------------------------------------------------------------------------------------------------------
+
+
+def publish(path: Path, *, force: bool = False) -> dict | None:
+    """Publish the warehouse as the read-only snapshot if it changed since the last publish.
+
+    Returns the new snapshot info, or None when the published snapshot is already this version.
+    """
+    snap = wh.snapshot_path(path)
+    info_path = wh.snapshot_info_path(path)
+    with writer_lock(path):
+        with open_writer(path) as con:
+            version = warehouse_version(con)
+            current = wh.snapshot_info(path)
+            if not force and current is not None and current.get("version") == version:
+                return None
+            last_ingest = con.execute("SELECT max(finished_at) FROM core.ingest_runs").fetchall()[0][0]
+            counts = dict(
+                zip(
+                    ("reports", "institutions", "activities", "files"),
+                    con.execute(
+                        """
+                        SELECT (SELECT count(*) FROM core.reports WHERE status = 'current'),
+                               (SELECT count(*) FROM core.institutions),
+                               (SELECT count(*) FROM core.exchange_activities
+                                WHERE report_status = 'current'),
+                               (SELECT count(*) FROM core.ingest_files)
+                        """
+                    ).fetchall()[0],
+                    strict=True,
+                )
+            )
+            con.execute("CHECKPOINT")
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise RuntimeError(f"{wal} still holds changes after CHECKPOINT; not publishing")
+        snap.parent.mkdir(parents=True, exist_ok=True)
+        tmp = snap.with_name(f".{snap.name}.tmp-{os.getpid()}")
+        try:
+            shutil.copyfile(path, tmp)
+            _fsync(tmp)
+            os.replace(tmp, snap)
+        finally:
+            tmp.unlink(missing_ok=True)
+        info = {
+            "version": version,
+            "published_at": utcnow().isoformat() + "Z",
+            "last_ingest_at": last_ingest.isoformat() + "Z" if last_ingest else None,
+            "counts": counts,
+        }
+        tmp_info = info_path.with_name(f".{info_path.name}.tmp-{os.getpid()}")
+        tmp_info.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        _fsync(tmp_info)
+        os.replace(tmp_info, info_path)
+        _fsync_dir(snap.parent)
+    return info
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)

@@ -1,0 +1,70 @@
+"""Paths and parser settings as Dagster resources (tests point them at temporary folders).
+
+Defaults come from the environment when the definitions load: NIANBAO_WAREHOUSE (else data/warehouse.duckdb)
+and NIANBAO_INBOX (else data/inbox), relative to the working directory of the process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from nianbao import warehouse as wh
+
+from .parse import DEFAULT_EXTRACTOR
+
+ENV_INBOX = "NIANBAO_INBOX"
+DEFAULT_INBOX = "data/inbox"
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The live DuckDB file the pipeline writes; the snapshot, quarantine and work folders sit beside it."""
+
+    path: str
+
+    @property
+    def db_path(self) -> Path:
+        return wh.resolve_warehouse_path(self.path)
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.db_path.parent / "quarantine"
+
+    @property
+    def work_root(self) -> Path:
+        return self.db_path.parent / f".{self.db_path.stem}.work"
+
+    def work_dir(self, run_id: str) -> Path:
+        return self.work_root / run_id
+
+
+class InboxResource(dg.ConfigurableResource):
+    """Folder the sensor watches and the job ingests when no paths are given."""
+
+    path: str
+    settle_seconds: int = 10  # files modified more recently are still being written: wait for the next tick
+
+    @property
+    def dir_path(self) -> Path:
+        return Path(self.path).expanduser().absolute()
+
+
+class ParserResource(dg.ConfigurableResource):
+    """How files are parsed: the extractor function (`module:function`), worker processes, chunk size."""
+
+    extractor: str = DEFAULT_EXTRACTOR
+    workers: int = 2
+    chunk_size: int = 500
+    # True: a report without a valid USCC is quarantined (missing_uscc / invalid_uscc), as the generator's
+    # manifest expects. False: it loads under a stable surrogate institution id `X-<hash of the name>`.
+    require_valid_uscc: bool = True
+
+
+def default_resources(warehouse: str | None = None, inbox: str | None = None) -> dict:
+    return {
+        "warehouse": WarehouseResource(path=str(wh.resolve_warehouse_path(warehouse))),
+        "inbox": InboxResource(path=inbox or os.environ.get(ENV_INBOX) or DEFAULT_INBOX),
+        "parser": ParserResource(workers=min(2, os.cpu_count() or 1)),
+    }

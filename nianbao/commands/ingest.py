@@ -1,0 +1,150 @@
+"""`nianbao ingest [PATH ...] [--warehouse PATH]`: run the Dagster ingest job in-process, print a summary.
+
+Same assets as the scheduled job (dagster_project), executed with `dagster.materialize` on an ephemeral
+instance: new files are parsed, loaded in one transaction, and the read-only snapshot is republished.
+Without PATH the inbox (NIANBAO_INBOX, default data/inbox) is ingested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+
+@dataclass
+class IngestSummary:
+    files_seen: int = 0
+    unchanged: int = 0
+    loaded: int = 0
+    duplicate: int = 0
+    superseded: int = 0
+    quarantined: int = 0
+    previously_loaded_superseded: int = 0
+    warehouse_version: int = 0
+    published: bool = False
+    seconds: float = 0.0
+    snapshot: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ingest", help="ingest report files into the DuckDB warehouse (Dagster job)"
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the inbox)")
+    parser.add_argument(
+        "--warehouse", help="warehouse file (default: $NIANBAO_WAREHOUSE or data/warehouse.duckdb)"
+    )
+    parser.add_argument("--workers", type=int, default=None, help="parser processes (default: min(2, cores))")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run_ingest(
+    paths: list[str | os.PathLike[str]] | None = None,
+    warehouse: str | os.PathLike[str] | None = None,
+    *,
+    extractor: str | None = None,
+    workers: int | None = None,
+    progress=None,
+) -> IngestSummary:
+    """Run the ingest job in this process; the API behind `nianbao ingest` (also used by tests and bench)."""
+    warnings.filterwarnings("ignore", module="dagster")
+    import dagster as dg
+
+    from dagster_project.defs.warehouse import progress as progress_hook
+    from dagster_project.defs.warehouse.assets import ASSETS, DISCOVERED
+    from dagster_project.defs.warehouse.resources import default_resources
+    from nianbao import warehouse as wh
+
+    resources = default_resources(warehouse=str(warehouse) if warehouse else None)
+    if extractor or workers:
+        parser = resources["parser"]
+        resources["parser"] = parser.model_copy(
+            update={k: v for k, v in (("extractor", extractor), ("workers", workers)) if v}
+        )
+    op_name = "__".join(DISCOVERED.path)
+    run_config = {
+        "ops": {op_name: {"config": {"paths": [str(Path(p).absolute()) for p in paths or []]}}},
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+    }
+    started = time.perf_counter()
+    progress_hook.set_listener(progress)
+    try:
+        result = dg.materialize(ASSETS, resources=resources, run_config=run_config)
+    finally:
+        progress_hook.set_listener(None)
+    summary = IngestSummary(seconds=time.perf_counter() - started)
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        key = materialization.asset_key.to_user_string()
+        meta = {k: v.value for k, v in materialization.metadata.items()}
+        if key == "staging/discovered_files":
+            summary.files_seen, summary.unchanged = meta["files_seen"], meta["unchanged"]
+        elif key == "core/ingest_files":
+            for name in ("loaded", "duplicate", "superseded", "quarantined", "previously_loaded_superseded"):
+                setattr(summary, name, meta.get(name, 0))
+            summary.warehouse_version = meta["warehouse_version"]
+        elif key == "published/warehouse_snapshot":
+            summary.published = bool(meta["published"])
+    summary.snapshot = str(wh.snapshot_path(resources["warehouse"].db_path))
+    return summary
+
+
+class _ProgressBar:
+    """One line on stderr, redrawn in place on a terminal; a line per stage otherwise."""
+
+    LABELS: ClassVar[dict[str, str]] = {"scan": "扫描 scan", "parse": "解析 parse", "load": "入库 load"}
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_stage = None
+        self.last_draw = 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if self.tty and not finished and stage == self.last_stage and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        label = self.LABELS.get(stage, stage)
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            text = f"{label:10s} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        else:
+            text = f"{label:10s} {done}"
+        if self.tty:
+            end = "\n" if finished else ""
+            sys.stderr.write("\r\033[K" + text + end)
+        elif stage != self.last_stage or finished:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        self.last_stage = stage
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    progress = None if args.quiet else _ProgressBar()
+    summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress)
+    if progress and progress.tty:
+        sys.stderr.write("\r\033[K")
+    new = summary.loaded + summary.duplicate + summary.superseded + summary.quarantined
+    print(
+        f"files seen {summary.files_seen} (already ingested {summary.unchanged}, new {new}): "
+        f"loaded {summary.loaded} / duplicate {summary.duplicate} / superseded {summary.superseded} / "
+        f"quarantined {summary.quarantined}"
+    )
+    if summary.previously_loaded_superseded:
+        print(f"earlier reports superseded by corrected ones: {summary.previously_loaded_superseded}")
+    state = "published" if summary.published else "unchanged"
+    print(f"warehouse version {summary.warehouse_version}, snapshot {state}: {summary.snapshot}")
+    print(f"time {summary.seconds:.1f} s")
+    return 0

@@ -52,7 +52,20 @@ def outcomes(warehouse: Path) -> dict[str, str]:
 def loaded(tmp_path: Path) -> tuple[Path, Path, dg.ExecuteInProcessResult]:
     corpus = build_corpus(tmp_path / "corpus")
     warehouse = tmp_path / "data" / "warehouse.duckdb"
-    return warehouse, corpus, materialize(warehouse, [corpus])
+    return warehouse, corpus, materialize(warehouse, [corpus], require_valid_uscc=True)
+
+
+def test_reports_without_a_valid_uscc_load_under_a_surrogate_by_default(tmp_path: Path) -> None:
+    corpus = build_corpus(tmp_path / "corpus")
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    materialize(warehouse, [corpus])
+    got = outcomes(warehouse)
+    assert got["b_2024.txt"] == got["c_2024_nokey.txt"] == "loaded"
+    ids = query(
+        warehouse,
+        "SELECT file_name, institution_id FROM reports WHERE file_name IN ('b_2024.txt', 'c_2024_nokey.txt')",
+    )
+    assert len(ids) == 2 and all(i.startswith("X-") for _, i in ids)
 
 
 def test_every_file_gets_exactly_one_outcome(loaded) -> None:

@@ -59,7 +59,7 @@ def test_record_flattens_to_every_table() -> None:
 
 
 def test_unplaceable_records_become_quarantine_rows() -> None:
-    batch = TableBatch()
+    batch = TableBatch(require_valid_uscc=True)
     batch.add_record(make_record(year=None), FACTS)
     batch.add_record(make_record(uscc=None, uscc_valid=None), FACTS)
     batch.add_record(make_record(uscc_valid=False), FACTS)
@@ -74,8 +74,8 @@ def test_unplaceable_records_become_quarantine_rows() -> None:
     assert batch.to_arrow()["reports"].num_rows == 0
 
 
-def test_surrogate_institution_ids_when_uscc_not_required() -> None:
-    batch = TableBatch(require_valid_uscc=False)
+def test_surrogate_institution_ids_by_default() -> None:
+    batch = TableBatch()
     batch.add_record(make_record(uscc="123", uscc_valid=False, name="某单位"), FACTS)
     (report,) = batch.to_arrow()["reports"].to_pylist()
     assert report["institution_id"] == institution_id("123", False, "某单位")

@@ -212,11 +212,11 @@ def content_key(record: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def quarantine_reason(record: dict, *, require_valid_uscc: bool = True) -> str | None:
+def quarantine_reason(record: dict, *, require_valid_uscc: bool = False) -> str | None:
     """Why a parsed record cannot be placed in the warehouse, else None.
 
-    With `require_valid_uscc` (the default, and what the generator's manifest expects) a report without a
-    valid USCC is quarantined; without it, such reports load under a surrogate institution id.
+    By default a report without a valid USCC loads under a stable surrogate institution id (its problem is
+    kept in report_problems); with `require_valid_uscc` such reports are quarantined instead.
     """
     if _int(record.get("report_year")) is None:
         return "no_report_year"
@@ -293,7 +293,7 @@ def _str_list(value: Any) -> list[str]:
 class TableBatch:
     """Accumulates the rows of many files; `to_arrow()` gives one Arrow table per staging table."""
 
-    def __init__(self, *, require_valid_uscc: bool = True) -> None:
+    def __init__(self, *, require_valid_uscc: bool = False) -> None:
         self.require_valid_uscc = require_valid_uscc
         self.rows: dict[str, list[dict]] = {name: [] for name in TABLE_SCHEMAS}
 

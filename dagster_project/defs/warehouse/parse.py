@@ -62,7 +62,7 @@ def parse_chunk(
     out_dir: str,
     extractor_ref: str,
     quarantine_dir: str,
-    require_valid_uscc: bool = True,
+    require_valid_uscc: bool = False,
 ) -> tuple[int, int]:
     """Worker: parse `rows` (candidate dicts) and write one Parquet file per non-empty table."""
     from transforms.errors import UnreadableFile
@@ -116,7 +116,7 @@ def parse_candidates(
     quarantine_dir: Path,
     workers: int = 2,
     chunk_size: int = 500,
-    require_valid_uscc: bool = True,
+    require_valid_uscc: bool = False,
     progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ParseStats:
     """Parse every `parse` candidate; record `same_sha` / `vanished` ones without reading them."""

@@ -57,9 +57,9 @@ class ParserResource(dg.ConfigurableResource):
     extractor: str = DEFAULT_EXTRACTOR
     workers: int = 2
     chunk_size: int = 500
-    # True: a report without a valid USCC is quarantined (missing_uscc / invalid_uscc), as the generator's
-    # manifest expects. False: it loads under a stable surrogate institution id `X-<hash of the name>`.
-    require_valid_uscc: bool = True
+    # False (default): a report without a valid USCC loads under a stable surrogate institution id
+    # `X-<hash of the name>`, its problem recorded. True: such reports are quarantined.
+    require_valid_uscc: bool = False
 
 
 def default_resources(warehouse: str | None = None, inbox: str | None = None) -> dict:

@@ -50,6 +50,16 @@ def test_source_and_narrative(record: dict) -> None:
     assert [p for p in record["problems"] if p["severity"] == "error"] == []
 
 
+def test_activities_come_from_work_done_not_from_plans(record: dict) -> None:
+    plans_start = record["narrative"].index(record["sections"]["下一步打算"])
+    visits = [a for a in record["activities"] if a["kind"] == "visit"]
+    assert len(visits) == len(GOLD["exchange"]["visits"])
+    assert all(a["span"][0] < plans_start for a in record["activities"])
+    assert all(
+        record["narrative"][a["span"][0] : a["span"][1]] == a["evidence"] for a in record["activities"]
+    )
+
+
 def test_cli_json_lines_and_bad_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

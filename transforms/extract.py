@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from transforms.activities import extract_activities, home_names_for
 from transforms.errors import UnreadableFile
 from transforms.layout import RawField, RawReport, parse_layout
 from transforms.normalize.changes import parse_registration_changes
@@ -23,7 +24,14 @@ from transforms.normalize.year import report_year
 from transforms.readers import load_bytes, read_document
 
 Record = dict[str, Any]
+# The report form is a two-page table: a few hundred cells and lines, a few thousand for a long PDF. Far
+# beyond that the file is something else; refusing it before parsing bounds the parser's time and memory.
+MAX_CELLS = 200_000
+# A narrative is a few thousand characters (the sample's: 2,500). Activities are looked for in this much of
+# it at most, which bounds the activity extractor's time on a hostile or concatenated file.
+MAX_ACTIVITY_TEXT = 200_000
 NARRATIVE_CONTAINER_SECTION = "开展业务活动情况及取得的社会效益"
+PLANS_SECTION = "下一步打算"
 _REQUIRED = ("name", "uscc")
 _EXPECTED = ("legal_representative", "address", "funding_source", "sponsor", "purpose_scope")
 
@@ -41,10 +49,26 @@ def extract_file(path: str | Path) -> Record:
 def extract_bytes(data: bytes, path: str) -> Record:
     """The record of one report given its bytes; `path` names it in the record and in errors."""
     document = read_document(data, path)
-    raw = parse_layout(document.text)
-    if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
-        raise UnreadableFile(path, "no report field found: this does not look like an annual report")
-    record = build_record(raw, Path(path).name)
+    cells = document.text.count("\n") + document.text.count("|")
+    if cells > MAX_CELLS:
+        raise UnreadableFile(
+            path,
+            f"not an annual report: {cells:,} lines and table cells "
+            f"(a report has hundreds; limit {MAX_CELLS:,})",
+        )
+    try:
+        raw = parse_layout(document.text)
+        if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
+            raise UnreadableFile(path, "no report field found: this does not look like an annual report")
+        record = build_record(raw, Path(path).name)
+    except UnreadableFile:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise UnreadableFile(path, f"file is too complex to read ({type(exc).__name__})") from exc
+    except Exception as exc:  # a parser bug must not stop the batch either; the reason names it
+        raise UnreadableFile(
+            path, f"could not be parsed (internal error {type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
     record["problems"] += [
         {"field": "source", "severity": "warning", "message": w} for w in document.warnings
     ]
@@ -60,13 +84,17 @@ def extract_bytes(data: bytes, path: str) -> Record:
 def _first_values(raw: RawReport, problems: _Problems) -> dict[str, RawField]:
     """The first occurrence of each field; a later, different value for the same field is a problem."""
     chosen: dict[str, RawField] = {}
+    chosen_text: dict[str, str | None] = {}  # joined once: a hostile file may repeat a label many times
+    warned: set[str] = set()
     for raw_field in raw.fields:
         name = raw_field.label.field
         if name in ("group", "container") or name.startswith("section:"):
             continue
-        if name not in chosen or chosen[name].text is None:
+        if name not in chosen or chosen_text[name] is None:
             chosen[name] = raw_field
-        elif raw_field.text not in (None, chosen[name].text):
+            chosen_text[name] = raw_field.text
+        elif name not in warned and raw_field.text not in (None, chosen_text[name]):
+            warned.add(name)  # one problem per field, not one per repetition
             problems.add(
                 name, "warning", f"stated twice with different values; kept the first ({raw_field.heading})"
             )
@@ -175,6 +203,13 @@ def build_record(raw: RawReport, file_name: str) -> Record:
             problems.add(field.removesuffix("_wan"), "warning", f"missing {field.removesuffix('_wan')}")
     if not sections:
         problems.add("sections", "warning", "no 开展业务情况 narrative found")
+    if len(narrative) > MAX_ACTIVITY_TEXT:
+        problems.add(
+            "activities",
+            "warning",
+            f"narrative is {len(narrative):,} characters; activities were read from the first "
+            f"{MAX_ACTIVITY_TEXT:,} only",
+        )
 
     return {
         "report_year": year,
@@ -189,9 +224,23 @@ def build_record(raw: RawReport, file_name: str) -> Record:
         "qualifications": text("qualifications"),
         "awards_litigation": text("awards_litigation"),
         "donations": text("donations"),
-        "activities": [],
+        "activities": _performed_activities(sections, narrative, home_names_for(institution)),
         "problems": list(problems),
     }
+
+
+def _performed_activities(sections: dict[str, str], narrative: str, home_names: list[str]) -> list[dict]:
+    """Activities of the narrative, except those in the 下一步打算 section: plans did not happen yet."""
+    activities = extract_activities(narrative[:MAX_ACTIVITY_TEXT], home_names=home_names)
+    if PLANS_SECTION not in sections:
+        return activities
+    plans_start = 0
+    for name, text in sections.items():
+        if name == PLANS_SECTION:
+            break
+        plans_start += len(text) + 1
+    plans_end = plans_start + len(sections[PLANS_SECTION])
+    return [a for a in activities if not plans_start <= a["span"][0] < plans_end]
 
 
 def _place(address: str | None, uscc_division: str | None, problems: _Problems) -> Place:

@@ -89,10 +89,17 @@ def match_label(cell: str) -> Label | None:
     return Label(field, unit) if field else None
 
 
+# A line of the 'label：value' layout holds a few pairs; past this many label words the rest of the line is
+# the last label's value, which bounds the work a hostile line of ten million label words can cause.
+MAX_INLINE_LABELS = 64
+
+
 def find_labels(line: str) -> list[tuple[int, int, Label]]:
     """Labels inside a line of a 'label：value' layout, as (start, end-of-separator, label)."""
     found = []
-    for match in _prefix_pattern().finditer(line):
+    for count, match in enumerate(_prefix_pattern().finditer(line)):
+        if count >= MAX_INLINE_LABELS:
+            break
         label = match_label(match.group("label"))
         if label is not None:
             found.append((match.start("label"), match.end(), label))

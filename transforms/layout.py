@@ -10,7 +10,9 @@ them (a table header such as `年初数 | 期末数`) receives the following val
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from transforms.labels import Label, find_labels, match_label
 
@@ -49,17 +51,20 @@ def join_wrapped(pieces: list[str]) -> str:
     Chinese text wraps without a space, so pieces meeting at CJK characters join directly; others keep a
     space so that words and numbers do not run together.
     """
-    out = pieces[0]
-    for piece in pieces[1:]:
-        out += _separator(out, piece) + piece
-    return out
+    parts = [pieces[0]]
+    for previous, piece in pairwise(pieces):
+        parts += (_separator(previous, piece), piece)
+    return "".join(parts)
 
 
 def _separator(left: str, right: str) -> str:
     return "" if _CJK.match(left[-1:]) or _CJK.match(right[:1]) else " "
 
 
-_PARAGRAPH_END = re.compile(r"[。；;！!？?:：]$|^[\d年月日号.\-/至—~～\s]+$")
+# A line ends a paragraph when it ends a sentence or is only a date; both are checked incrementally, so
+# joining is linear in the text however many pieces a hostile file splits it into.
+_SENTENCE_END = frozenset("。；;！!？?:：")
+_DATE_ONLY = re.compile(r"[\d年月日号.\-/至—~～\s]+")
 _PARAGRAPH_START = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]\D)"
 )
@@ -68,11 +73,16 @@ _PARAGRAPH_START = re.compile(
 def join_paragraphs(pieces: list[str]) -> str:
     """Like `join_wrapped`, but keep a line break after a finished sentence, after a date standing alone
     (a chronicle entry's date) and before a numbered heading: those breaks carry meaning for the narrative."""
-    out = pieces[0]
-    for piece in pieces[1:]:
-        ends_paragraph = _PARAGRAPH_END.search(out.rsplit("\n", 1)[-1]) or _PARAGRAPH_START.match(piece)
-        out += ("\n" if ends_paragraph else _separator(out, piece)) + piece
-    return out
+    parts = [pieces[0]]
+    line_is_date = _DATE_ONLY.fullmatch(pieces[0]) is not None  # the current line is only a date
+    for previous, piece in pairwise(pieces):
+        ends_paragraph = previous[-1:] in _SENTENCE_END or line_is_date or _PARAGRAPH_START.match(piece)
+        separator = "\n" if ends_paragraph else _separator(previous, piece)
+        parts += (separator, piece)
+        line_is_date = _DATE_ONLY.fullmatch(piece if ends_paragraph else separator + piece) is not None and (
+            ends_paragraph or line_is_date
+        )
+    return "".join(parts)
 
 
 def _tokens(text: str) -> list[tuple[Label | None, str]]:
@@ -110,7 +120,7 @@ def parse_layout(text: str) -> RawReport:
     """Assign every value token to the label it belongs to."""
     fields: list[RawField] = []
     preamble: list[str] = []
-    pending: list[RawField] = []  # labels still waiting for their first value, in order
+    pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
     current: RawField | None = None
     for label, piece in _tokens(text):
         if label is not None:
@@ -118,16 +128,18 @@ def parse_layout(text: str) -> RawReport:
             fields.append(raw)
             if label.field in ("group", "container"):
                 continue
-            if current is not None and not current.values and current in pending:
+            # `current` is always the last of `pending` (values are handed out from the front while more
+            # than one label waits); comparing by identity keeps a long run of labels linear.
+            if current is not None and not current.values and pending and pending[-1] is current:
                 pending.append(raw)
             else:
-                pending = [raw]
+                pending = deque([raw])
             current = raw
             continue
         if current is None:
             preamble.append(piece)
         elif len(pending) > 1:
-            pending.pop(0).values.append(piece)
+            pending.popleft().values.append(piece)
         else:
             current.values.append(piece)
     return RawReport(fields, preamble)

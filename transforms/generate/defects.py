@@ -9,8 +9,8 @@ every file it produces (see docs/generator.md):
 | truncated         | the first part of the bytes | quarantined (no field / broken container)          |
 | binary            | random bytes                | quarantined                                        |
 | wrong_extension   | valid report, other suffix  | loaded (readers sniff the content)                 |
-| missing_uscc      | no 统一社会信用代码 field     | loaded under a surrogate institution id, with a problem |
-| invalid_uscc      | check digit broken          | loaded under a surrogate institution id, with a problem |
+| missing_uscc      | no 统一社会信用代码 field     | loaded under a surrogate institution id + problem  |
+| invalid_uscc      | check digit broken          | loaded under a surrogate institution id + problem  |
 | duplicate         | same bytes under two names  | first name in sort order loaded, the other duplicate |
 | resubmission      | original + corrected, later report date | original superseded, correction loaded  |
 | year_missing      | no year anywhere            | quarantined                                        |

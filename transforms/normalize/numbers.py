@@ -16,9 +16,21 @@ _NOISE = re.compile(r"[\s,，¥￥]|^人民币|整$")
 _ARABIC_MONEY = re.compile(r"(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|万|元|千元|亿元)?")
 _CHINESE_MONEY = re.compile(rf"(?P<neg>负)?(?P<num>[{_CHINESE_NUMERAL}]+)(?P<unit>元)?")
 _TO_WAN = {"万元": 1.0, "万": 1.0, "元": 1e-4, "千元": 1e-1, "亿元": 1e4}
+# Bounds no real report reaches (1e12 万元 is more than the world's GDP; no institution employs ten million
+# people): a larger value is a typo or a hostile file, and it would overflow the warehouse's columns.
+MAX_ABS_WAN = 1e12
+MAX_HEADCOUNT = 10_000_000
 
 
 def parse_money_wan(raw: str, label_unit: str | None) -> tuple[float | None, str | None]:
+    """A money value in 万元, or None and the reason it could not be read (see `_parse_money_wan`)."""
+    amount, error = _parse_money_wan(raw, label_unit)
+    if amount is not None and not abs(amount) <= MAX_ABS_WAN:  # also catches inf and nan
+        return None, f"implausible amount {raw[:40]!r}"
+    return amount, error
+
+
+def _parse_money_wan(raw: str, label_unit: str | None) -> tuple[float | None, str | None]:
     """A money value in 万元, or None and the reason it could not be read.
 
     `label_unit` is the unit the label declared, e.g. 开办资金(万元); a unit written after the number wins
@@ -58,4 +70,12 @@ def parse_count(raw: str) -> tuple[int | None, str | None]:
     if not match:
         return None, f"not a head count: {raw!r}"
     num = match.group("num")
-    return (int(num) if num.isdigit() else int(cn2an.cn2an(num, "smart"))), None
+    if len(num) > len(str(MAX_HEADCOUNT)):  # also keeps int() clear of Python's digit limit
+        return None, f"implausible head count {raw[:40]!r}"
+    try:
+        count = int(num) if num.isdigit() else int(cn2an.cn2an(num, "smart"))
+    except (ValueError, KeyError):  # cn2an refuses malformed numerals (十十; 百四十八 raises KeyError)
+        return None, f"not a head count: {raw!r}"
+    if count > MAX_HEADCOUNT:
+        return None, f"implausible head count {raw[:40]!r}"
+    return count, None

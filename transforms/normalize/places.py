@@ -30,7 +30,7 @@ def _cpca() -> ModuleType:
 
 
 def division_name(code: str) -> str | None:
-    """The name of a 6-digit division code (330500 → 湖州市), or None when cpca does not know it."""
+    """The name of a 6-digit division code (330100 → 杭州市), or None when cpca does not know it."""
     cpca = _cpca()
     for length in (6, 4, 2):
         if code[length:].strip("0") == "":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.errors import UnreadableFile
-from transforms.readers.textcodec import decode_text
+from transforms.readers.textcodec import decode_text_with_warnings
 
 __all__ = ["FORMATS", "MAX_FILE_BYTES", "Document", "read_document", "read_file", "sniff_format"]
 
@@ -120,7 +120,7 @@ def _read(data: bytes, path: str) -> Document:
             raise UnreadableFile(path, f"this is {what}")
 
     try:
-        text, encoding = decode_text(data, path)
+        text, encoding, text_warnings = decode_text_with_warnings(data, path)
     except UnreadableFile as exc:
         claimed = _claimed_format(path)
         if claimed:
@@ -134,8 +134,8 @@ def _read(data: bytes, path: str) -> Document:
             if tables:
                 raise UnreadableFile(path, "web page whose tables are empty and which has no text")
             raise UnreadableFile(path, "web page with no table and no text")
-        return Document("html", encoding, page_text)
-    return Document("txt", encoding, text)
+        return Document("html", encoding, page_text, text_warnings)
+    return Document("txt", encoding, text, text_warnings)
 
 
 def load_bytes(path: str | os.PathLike[str]) -> bytes:

@@ -16,6 +16,12 @@ from transforms.readers.cells import clean_cell, format_row, join_lines
 
 # An annual report is a few pages; anything beyond this is not one, and stopping bounds the time spent.
 MAX_PDF_PAGES = 60
+# A report page's drawing instructions are a few KB (the sample's pages: 4 KB). A page whose content
+# streams inflate beyond this is a decompression bomb or not a report page, and is skipped unread.
+MAX_PAGE_CONTENT_BYTES = 4 * 1024 * 1024
+# pdfminer's parser slows down quadratically on deeply nested arrays, dictionaries and strings; a real page
+# balances its brackets, so a large imbalance marks a hostile page, which is skipped unread.
+MAX_BRACKET_IMBALANCE = 1000
 
 Row = list[str]
 
@@ -77,6 +83,40 @@ def _append_rows(out: list[tuple[str, Any]], rows: list[Row], page_start: bool) 
         out.append(("row", row))
 
 
+def _page_content_problem(page: Any) -> str | None:
+    """Why a page must not be interpreted (bomb or hostile nesting), or None; decompression is bounded."""
+    import zlib
+
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    total = 0
+    contents = getattr(page.page_obj, "contents", None) or []
+    for ref in contents:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+        filters = [name for name, _params in stream.get_filters()]
+        names = {getattr(f, "name", str(f)) for f in filters}
+        budget = MAX_PAGE_CONTENT_BYTES - total + 1
+        if names <= {"FlateDecode", "Fl"} and names:
+            try:
+                inflater = zlib.decompressobj()
+                content = inflater.decompress(raw, budget)
+            except zlib.error:
+                content = raw  # pdfminer has its own recovery for damaged streams; size it by the raw bytes
+        else:
+            content = raw
+        total += len(content)
+        if total > MAX_PAGE_CONTENT_BYTES:
+            limit = MAX_PAGE_CONTENT_BYTES // 2**20
+            return f"its content streams expand beyond {limit} MB (decompression bomb?)"
+        for open_, close in ((b"[", b"]"), (b"<<", b">>"), (b"(", b")")):
+            if content.count(open_) - content.count(close) > MAX_BRACKET_IMBALANCE:
+                return f"its content has over {MAX_BRACKET_IMBALANCE} unclosed {open_.decode()!r}"
+    return None
+
+
 def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     """The report text of a PDF and any warnings. Raises UnreadableFile for damaged or image-only PDFs."""
     if data.rfind(b"%%EOF") == -1:
@@ -90,7 +130,12 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
                 warnings.append(f"PDF has {len(pages)} pages; only the first {MAX_PDF_PAGES} were read")
-            for page in pages[:MAX_PDF_PAGES]:
+            for number, page in enumerate(pages[:MAX_PDF_PAGES], start=1):
+                problem = _page_content_problem(page)
+                if problem:
+                    warnings.append(f"page {number} skipped unread: {problem}")
+                    page.close()
+                    continue
                 page_start = True
                 for _top, kind, payload in _page_items(page):
                     if kind == "rows":
@@ -111,5 +156,8 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
 
     lines = [text for kind, payload in out if (text := format_row(payload) if kind == "row" else payload)]
     if not lines:
+        skipped = [w for w in warnings if "skipped unread" in w]
+        if skipped:
+            raise UnreadableFile(path, f"PDF not read: {skipped[0]}")
         raise UnreadableFile(path, "PDF has no text layer (a scanned image?); OCR is not supported")
     return "\n".join(lines), tuple(warnings)

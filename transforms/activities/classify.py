@@ -1,0 +1,297 @@
+"""What a clause says: a trip and its direction, another kind of activity, and its themes.
+
+Why rules and not a model: the reports are short, formulaic government prose; a handful of verbs decide
+direction (来访, 来华, 访问<home> = a foreign party comes here; 赴, 出访, 前往, 访问<foreign place> = our
+side goes abroad) and a few nouns decide the kind (视频会议 = online, 签署…协议 = agreement). Every rule below
+is about Chinese report wording in general; none names a particular report's places or people.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from transforms.activities.gazetteer import DATA_DIR, division_base, gazetteer
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+
+KINDS = (
+    "visit",
+    "hosted_event",
+    "online_event",
+    "agreement",
+    "liaison",
+    "project",
+    "local_foreigners_event",
+    "other",
+)
+THEMES = (
+    "youth",
+    "education",
+    "culture",
+    "sports",
+    "economy",
+    "government",
+    "health",
+    "science",
+    "media",
+    "other",
+)
+
+#: "our side" without naming it: the object of 访问/回访/到访 that makes a visit inbound
+GENERIC_HOME = (
+    "我市",
+    "我省",
+    "我县",
+    "我区",
+    "我州",
+    "我国",
+    "我校",
+    "我院",
+    "我会",
+    "我馆",
+    "我单位",
+    "我中心",
+    "我所",
+    "我局",
+    "我办",
+    "本市",
+    "本省",
+    "本县",
+    "本区",
+    "本校",
+    "本院",
+    "本单位",
+    "中国",
+    "我方",
+)
+
+_TRIP = re.compile(
+    r"率团访问|率团出访|率团赴|组团赴|组团出访|应邀来|应邀赴|应邀访问|应邀出访|来访|来华|访华|赴华|莅临|到访|参访|回访"
+    r"|互访|出访|访问|拜访|赴|前往|出国|出境|接待|来|访"
+)
+_ALWAYS_INBOUND = {"来访", "来华", "访华", "赴华", "莅临", "应邀来", "接待"}
+_DEFAULT_OUTBOUND = {
+    "赴",
+    "前往",
+    "出访",
+    "出国",
+    "出境",
+    "率团出访",
+    "率团赴",
+    "组团赴",
+    "组团出访",
+    "应邀赴",
+    "应邀出访",
+}
+_BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "率团访问", "应邀访问"}
+#: verbs that mean "abroad" by themselves, so a trip needs no other foreign word in its sentence
+FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访"}
+_NOT_BEFORE_LAI = "未以近后从本原带起出回将向历外迎到"
+_NOT_BEFORE_FANG = "走采寻探"
+_PLANNED = re.compile(r"拟|计划|将要|准备|争取|预计|有望|即将|打算|将")
+_FACILITATION = re.compile(r"保障|确保|服务保障")
+_PAPERWORK = re.compile(r"证照|证件|护照|签证|邀请函|批件|手续|审批|备案")
+_NOT_A_TRIP_AFTER = (
+    "工作",
+    "事宜",
+    "计划",
+    "任务",
+    "审批",
+    "管理",
+    "手续",
+    "政策",
+    "需求",
+    "规定",
+    "人员管理",
+    "者",
+)
+_DELEGATION = re.compile(
+    r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员|专家|学者|师生|学生|市长|会长|大使|领事|代表|校长|院长"
+)
+_OUR_SUBJECT = re.compile(r"[我本](?:市|省|县|区|州|校|院|会|单位|中心|馆|局|办)")
+
+_KIND_CUES = (
+    (
+        "online_event",
+        re.compile(
+            r"视频会议|视频连线|视频会见|视频会谈|视频方式|云端|云上|线上|在线|网络会议|云会见|云签约|远程"
+        ),
+    ),
+    (
+        "agreement",
+        re.compile(r"签署|签订|签约|缔结|结为友好|结好|建立友好|友好交流关系|友城关系|备忘录|协议|意向书"),
+    ),
+    ("local_foreigners_event", re.compile(r"外籍|外国友人|国际友人|在华外国|外国专家|外国人|外教")),
+    ("hosted_event", re.compile(r"举办|承办|主办|举行|召开|筹备|协办|联办")),
+    ("project", re.compile(r"项目|结对|共建|合作办学|援外|援建|培训班|研修班")),
+    ("liaison", re.compile(r"联络|对接|联系|沟通|祝福|问候|慰问|牵线|贺信|贺电|贺卡|致函|函电")),
+)
+_OFFICIAL_DELEGATION = re.compile(r"[我本全](?:市|省|县|区)[^，,。；;]{0,10}?代表团")
+
+
+@dataclass(frozen=True)
+class Home:
+    """The reporting institution's own place in every form a sentence may use."""
+
+    own: tuple[str, ...]  # the names given and their bases (a city 市 and its bare form), longest first
+    long: tuple[str, ...]  # `own` plus GENERIC_HOME (我市, 本校, 中国 …)
+    short: tuple[str, ...]  # one-character forms: a city's first character, a province's official 简称
+    names: frozenset[str]  # names and bases, to keep them out of foreign localities
+
+
+@functools.lru_cache(maxsize=512)
+def home_forms(names: tuple[str, ...]) -> Home:
+    """Derive every form of the home place: 嘉兴市 -> 嘉兴, 嘉; 浙江省 -> 浙江, 浙; 上海市 -> 上海, 沪."""
+    g = gazetteer()
+    long: set[str] = set()
+    short: set[str] = set()
+    for name in names:
+        name = (name or "").strip()
+        if not name:
+            continue
+        base = division_base(name, g.ethnic)
+        long.update((name, base))
+        if base in g.province_abbrev:
+            short.add(g.province_abbrev[base])
+        elif base in _city_abbrev():
+            short.add(_city_abbrev()[base])
+        elif len(base) >= 2 and not name.endswith(("区", "县", "旗")):
+            short.add(base[0])
+    own = tuple(sorted((n for n in long if len(n) >= 2), key=len, reverse=True))
+    return Home(own=own, long=own + GENERIC_HOME, short=tuple(sorted(short)), names=frozenset(own))
+
+
+@functools.cache
+def _city_abbrev() -> dict[str, str]:
+    with (DATA_DIR / "city_abbrev.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(line for line in fh if not line.startswith("#")))[1:]
+    return {name: abbrev for name, abbrev in rows}
+
+
+@dataclass(frozen=True)
+class Trip:
+    direction: str | None  # None for 互访 (both ways)
+    verb: str
+    verb_start: int  # offset in the narrative
+
+
+def find_trip(text: str, start: int, end: int, home: Home, place_starts: Iterable[int]) -> Trip | None:
+    """The first stated trip in text[start:end], or None.
+
+    `place_starts`: offsets where a foreign place (country, region, locality) begins, used to tell
+    访问<foreign place> (outbound) from 访问<home> (inbound).
+    """
+    places = set(place_starts)
+    g = gazetteer()
+    for m in _TRIP.finditer(text, start, end):
+        verb, v0, v1 = m.group(), m.start(), m.end()
+        before = text[max(start, v0 - 4) : v0]
+        if _PLANNED.search(before) or _FACILITATION.search(text, start, v0):
+            continue
+        if text.startswith(_NOT_A_TRIP_AFTER, v1) or _PAPERWORK.search(text, v1, min(end, v1 + 6)):
+            continue  # 出访工作, 因公出国(境)证照, 来华邀请函: paperwork about trips, not a trip
+        if verb in ("来", "访"):
+            if v0 > start and text[v0 - 1] in (_NOT_BEFORE_LAI if verb == "来" else _NOT_BEFORE_FANG):
+                continue
+            if text.startswith(home.own, v1) or (verb == "来" and text.startswith(GENERIC_HOME, v1)):
+                return Trip(INBOUND, verb, v0)
+            if home.short and text.startswith(home.short, v1):
+                two = text[v1 : v1 + 2]
+                if two in g.cn_base and two not in home.names:
+                    continue  # 来江西 is not 来江 when home is a city whose short form is 江
+                return Trip(INBOUND, verb, v0)
+            continue
+        if verb == "互访":
+            return Trip(None, verb, v0)
+        if verb == "接待":
+            if _DELEGATION.search(text, v1, end):
+                return Trip(INBOUND, verb, v0)
+            continue
+        obj = v1 + 1 if text.startswith(("了", "至", "到"), v1) else v1
+        if verb not in _ALWAYS_INBOUND and text.startswith(home.long, obj):
+            return Trip(INBOUND, verb, v0)
+        if (
+            verb not in _ALWAYS_INBOUND
+            and obj not in places
+            and obj + 1 not in places
+            and _chinese_place_at(text, obj, home)
+        ):
+            continue  # 赴X市学习考察 where X市 is a Chinese city: a domestic trip
+        if verb not in _ALWAYS_INBOUND and (obj in places or obj + 1 in places):
+            return Trip(OUTBOUND, verb, v0)
+        if verb in _ALWAYS_INBOUND:
+            return Trip(INBOUND, verb, v0)
+        if verb in _DEFAULT_OUTBOUND:
+            return Trip(OUTBOUND, verb, v0)
+        if verb in _BY_SUBJECT:
+            subject = text[start:v0]
+            if _OUR_SUBJECT.search(subject) or any(h in subject for h in home.own):
+                return Trip(OUTBOUND, verb, v0)
+            if any(p < v0 for p in places if start <= p) or "邀请" in subject or "接待" in subject:
+                return Trip(INBOUND, verb, v0)
+            if verb in ("到访", "参访"):
+                return Trip(INBOUND, verb, v0)
+    return None
+
+
+def _chinese_place_at(text: str, pos: int, home: Home) -> bool:
+    """Whether a Chinese division name (other than home) starts at `pos`."""
+    g = gazetteer()
+    if text.startswith(home.long, pos):
+        return False
+    for length in (2, 3, 4, 5, 6):
+        word = text[pos : pos + length]
+        if (word in g.cn_full or word in g.cn_base) and word not in home.names:
+            return True
+    return False
+
+
+# every cue is a plain word, so one alternation without groups (fast in the regex engine) finds them and a
+# dict says which kind each word states
+_CUE_KIND = {word: kind for kind, pattern in reversed(_KIND_CUES) for word in pattern.pattern.split("|")}
+_ANY_CUE = re.compile("|".join(sorted(_CUE_KIND, key=len, reverse=True)))
+_CUE_RANK = {kind: rank for rank, (kind, _) in enumerate(_KIND_CUES)}
+
+
+def cue_kind(text: str, start: int, end: int) -> str | None:
+    """The non-visit kind a clause's wording states (the highest-priority one when several are), or None."""
+    kinds = {_CUE_KIND[m.group()] for m in _ANY_CUE.finditer(text, start, end)}
+    return min(kinds, key=_CUE_RANK.__getitem__) if kinds else None
+
+
+def is_planned(text: str, start: int, end: int) -> bool:
+    """A clause about the future (拟, 计划, 将): not something that happened."""
+    return _PLANNED.search(text, start, end) is not None
+
+
+@functools.cache
+def _theme_pattern() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    by_word: dict[str, set[str]] = {}
+    with (DATA_DIR / "activity_themes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(line for line in fh if not line.startswith("#")))[1:]
+    for theme, word in rows:
+        by_word.setdefault(word, set()).add(theme)
+    words = sorted(by_word, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))), {w: frozenset(t) for w, t in by_word.items()}
+
+
+def themes(text: str, spans: Iterable[tuple[int, int]]) -> set[str]:
+    """Themes whose keywords occur in the given spans of `text`."""
+    pattern, by_word = _theme_pattern()
+    found: set[str] = set()
+    for start, end in spans:
+        for m in pattern.finditer(text, start, end):
+            found |= by_word[m.group()]
+        if _OFFICIAL_DELEGATION.search(text, start, end):
+            found.add("government")
+    return found
+
+
+def ordered_themes(found: set[str]) -> list[str]:
+    """Themes in the fixed order of THEMES, ["other"] when none."""
+    return [t for t in THEMES if t in found] or ["other"]

@@ -1,0 +1,537 @@
+"""Every query the dashboard runs: SQL as named constants over the warehouse's bare view names.
+
+Pages call the functions at the bottom; they return pandas DataFrames from the cached runner in `db`.
+Filters are bound as parameters, never formatted into the SQL. Scoped queries start from the CTE `fr`
+(current reports of the institutions and years the global filters select).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.db import fetch
+
+# The warehouse has no institution kind yet (asked of the warehouse owner); until it does, the kind is
+# read from the institution's name with these rules, first match wins.
+KIND_RULES: tuple[tuple[str, str], ...] = (
+    ("外事交流", "外事|友好协会|国际交流|对外交流|国际友好"),
+    ("医疗卫生", "医院|保健院|疾病预防|卫生"),
+    ("高校", "大学|学院"),
+    ("中小学", "中学|小学|学校|幼儿园"),
+    ("文化", "博物馆|博物院|图书馆|文化馆|艺术馆|美术馆|剧院"),
+    ("科研检测", "研究院|研究所|研究中心|检验|检测|计量"),
+)
+KIND_OTHER = "其他"
+KINDS: tuple[str, ...] = (*(k for k, _ in KIND_RULES), KIND_OTHER)
+KIND_SQL = (
+    "CASE "
+    + " ".join(
+        f"WHEN regexp_matches(coalesce(name, ''), '{pattern}') THEN '{kind}'" for kind, pattern in KIND_RULES
+    )
+    + f" ELSE '{KIND_OTHER}' END"
+)
+
+INSTITUTIONS_K = f"SELECT *, {KIND_SQL} AS kind FROM institutions"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters (sidebar, kept in the URL): an empty tuple means "all"."""
+
+    years: tuple[int, int] | None = None
+    provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+def _in(column: str, values: tuple[str, ...], params: list) -> str:
+    params.extend(values)
+    return f" AND {column} IN ({', '.join('?' for _ in values)})" if values else ""
+
+
+def institution_where(f: Filters, params: list, alias: str = "i") -> str:
+    """Province / city / kind conditions on an `INSTITUTIONS_K` row named `alias`."""
+    where = _in(f"{alias}.province", f.provinces, params)
+    where += _in(f"{alias}.city", f.cities, params)
+    where += _in(f"{alias}.kind", f.kinds, params)
+    return where
+
+
+def scope(f: Filters) -> tuple[str, list]:
+    """`WITH fr AS (...)`: current reports in the filtered years of the filtered institutions."""
+    params: list = []
+    where = ""
+    if f.years:
+        where += " AND r.report_year BETWEEN ? AND ?"
+        params.extend(f.years)
+    where += institution_where(f, params)
+    sql = f"""
+    WITH i AS ({INSTITUTIONS_K}),
+    fr AS (
+        SELECT r.report_id, r.institution_id, r.report_year, i.name, i.province, i.city, i.kind
+        FROM reports r JOIN i USING (institution_id)
+        WHERE r.status = 'current'{where}
+    )
+    """
+    return sql, params
+
+
+def scoped(f: Filters, body: str, params: tuple | list = ()) -> pd.DataFrame:
+    head, scope_params = scope(f)
+    return fetch(head + body, [*scope_params, *params])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filter options and snapshot facts (unfiltered)
+# ---------------------------------------------------------------------------------------------------------
+
+FILTER_OPTIONS = f"""
+SELECT i.province, i.city, i.kind, count(*) AS institutions
+FROM ({INSTITUTIONS_K}) i
+GROUP BY ALL ORDER BY i.province NULLS LAST, i.city NULLS LAST, i.kind
+"""
+YEAR_RANGE = "SELECT min(report_year) AS lo, max(report_year) AS hi FROM reports WHERE status = 'current'"
+OVERVIEW_ROW = "SELECT * FROM overview"
+
+# ---------------------------------------------------------------------------------------------------------
+# 概览
+# ---------------------------------------------------------------------------------------------------------
+
+OVERVIEW_COUNTS = """
+, a AS (SELECT e.* FROM exchange_activities e JOIN fr USING (report_id))
+SELECT
+    (SELECT count(DISTINCT institution_id) FROM fr) AS institutions,
+    (SELECT count(*) FROM fr) AS reports,
+    (SELECT min(report_year) FROM fr) AS first_year,
+    (SELECT max(report_year) FROM fr) AS last_year,
+    (SELECT count(*) FROM a) AS activities,
+    (SELECT count(DISTINCT country_code) FROM activity_countries c JOIN a USING (activity_id)) AS countries,
+    (SELECT count(DISTINCT locality_id) FROM activity_localities l JOIN a USING (activity_id)) AS localities,
+    (SELECT count(*) FROM a WHERE kind = 'visit') AS visits
+"""
+
+YEARLY_TRENDS = """
+SELECT fr.report_year AS 年度,
+       count(*) AS 报告数,
+       count(DISTINCT fr.institution_id) AS 单位数,
+       coalesce(sum(ac.n), 0) AS 交流活动数,
+       round(sum(f.net_assets_end_wan), 2) AS 期末净资产合计_万元
+FROM fr
+LEFT JOIN finances f USING (report_id)
+LEFT JOIN (SELECT report_id, count(*) AS n FROM exchange_activities GROUP BY report_id) ac USING (report_id)
+GROUP BY fr.report_year ORDER BY fr.report_year
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# 单位
+# ---------------------------------------------------------------------------------------------------------
+
+SEARCH_INSTITUTIONS = f"""
+SELECT i.institution_id, i.name AS 名称, i.uscc AS 统一社会信用代码, i.province AS 省, i.city AS 市,
+       i.kind AS 类型, array_to_string(i.former_names, '、') AS 曾用名, i.first_year AS 首年,
+       i.last_year AS 末年,
+       i.report_count AS 报告数
+FROM ({INSTITUTIONS_K}) i
+WHERE (? = '' OR i.name ILIKE '%' || ? || '%' OR i.uscc ILIKE '%' || ? || '%'
+       OR array_to_string(i.former_names, '|') ILIKE '%' || ? || '%')
+"""
+SEARCH_ORDER = " ORDER BY i.name LIMIT 200"
+
+INSTITUTION = f"SELECT * FROM ({INSTITUTIONS_K}) WHERE institution_id = ?"
+INSTITUTION_HISTORY = """
+SELECT version_no AS 版本, valid_from AS 起始年度, valid_to AS 截止年度, name AS 名称,
+       legal_representative AS 法定代表人, sponsor AS 举办单位, address AS 住所, funding_source AS 经费来源
+FROM institution_history WHERE institution_id = ? ORDER BY version_no
+"""
+INSTITUTION_FINANCES = """
+SELECT r.report_year AS 年度, f.startup_capital_wan AS 开办资金, f.net_assets_begin_wan AS 年初净资产,
+       f.net_assets_end_wan AS 期末净资产, f.net_assets_change_wan AS 净资产变动, f.headcount AS 从业人数,
+       r.funding_source AS 经费来源, r.funding_source_category AS 经费类别, r.report_id
+FROM reports r JOIN finances f USING (report_id)
+WHERE r.institution_id = ? AND r.status = 'current' ORDER BY r.report_year
+"""
+INSTITUTION_ACTIVITIES = """
+SELECT e.activity_id, e.report_id, e.report_year AS 年度, e.month AS 月份, e.kind, e.direction,
+       array_to_string(e.countries, '、') AS 国家, e.participants AS 人数, e.person_times AS 人次,
+       e.evidence AS 原文依据
+FROM exchange_activities e
+WHERE e.institution_id = ? AND e.report_status = 'current'
+ORDER BY e.report_year, e.month NULLS LAST, e.activity_no
+"""
+COMPARE_FINANCES = """
+SELECT i.name AS 单位, r.report_year AS 年度, f.net_assets_end_wan AS 期末净资产,
+       f.net_assets_begin_wan AS 年初净资产
+FROM reports r JOIN finances f USING (report_id) JOIN institutions i USING (institution_id)
+WHERE r.status = 'current' AND r.institution_id IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY i.name, r.report_year
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# 财务
+# ---------------------------------------------------------------------------------------------------------
+
+FINANCE_OPTIONS = """
+SELECT DISTINCT sponsor, funding_source_category FROM finance_trends
+"""
+FINANCE_ROWS = """
+SELECT t.institution_id, t.report_id, t.report_year AS 年度, t.name AS 单位, t.province AS 省, t.city AS 市,
+       fr.kind AS 类型, t.sponsor AS 举办单位, t.funding_source_category AS 经费类别,
+       t.startup_capital_wan AS 开办资金, t.net_assets_begin_wan AS 年初净资产,
+       t.net_assets_end_wan AS 期末净资产,
+       t.net_assets_change_wan AS 净资产变动, t.headcount AS 从业人数,
+       t.prev_net_assets_end_wan AS 上年期末净资产, t.continuity_gap_wan AS 衔接差额,
+       t.continuity_break AS 衔接断裂
+FROM finance_trends t JOIN fr USING (report_id)
+WHERE 1 = 1
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# 对外交流
+# ---------------------------------------------------------------------------------------------------------
+
+_ACT = "a AS (SELECT e.* FROM exchange_activities e JOIN fr USING (report_id))"
+
+EXCHANGE_TOTALS = f"""
+, {_ACT}
+SELECT count(*) AS activities, count(*) FILTER (kind = 'visit') AS visits,
+       count(*) FILTER (direction = 'inbound') AS inbound,
+       count(*) FILTER (direction = 'outbound') AS outbound,
+       coalesce(sum(participants), 0) AS participants, coalesce(sum(person_times), 0) AS person_times,
+       count(DISTINCT institution_id) AS institutions
+FROM a
+"""
+COUNTRY_YEAR = f"""
+, {_ACT}
+SELECT c.country_code AS country, a.report_year AS year, count(*) AS activities,
+       coalesce(sum(a.participants), 0) AS participants
+FROM a JOIN activity_countries c USING (activity_id)
+GROUP BY ALL ORDER BY country, year
+"""
+DIRECTION_YEAR = f"""
+, {_ACT}
+SELECT report_year AS year, direction, count(*) AS activities, coalesce(sum(participants), 0) AS participants
+FROM a WHERE kind = 'visit' AND direction IS NOT NULL
+GROUP BY ALL ORDER BY year, direction
+"""
+KIND_YEAR = f"""
+, {_ACT}
+SELECT report_year AS year, kind, count(*) AS activities FROM a GROUP BY ALL ORDER BY year, kind
+"""
+THEMES = f"""
+, {_ACT}
+SELECT theme, count(*) AS activities
+FROM (SELECT unnest(theme) AS theme FROM a)
+GROUP BY ALL ORDER BY activities DESC, theme
+"""
+TOP_LOCALITIES = f"""
+, {_ACT}
+SELECT l.locality_name AS locality, l.country_code AS country, count(DISTINCT a.activity_id) AS activities,
+       count(DISTINCT a.institution_id) AS institutions
+FROM a JOIN activity_localities l USING (activity_id)
+GROUP BY ALL ORDER BY activities DESC, locality LIMIT 20
+"""
+NETWORK_EDGES = f"""
+, {_ACT}
+SELECT fr.name AS institution, l.locality_name AS locality, l.country_code AS country,
+       count(DISTINCT a.activity_id) AS activities
+FROM a JOIN activity_localities l USING (activity_id)
+JOIN (SELECT DISTINCT institution_id, name FROM fr) fr USING (institution_id)
+GROUP BY ALL ORDER BY activities DESC, institution, locality LIMIT ?
+"""
+
+# Drill-down: activities matching the chart selection, with their report's narrative for highlighting.
+DRILL_ACTIVITIES = f"""
+, {_ACT}
+SELECT a.activity_id, a.report_id, a.institution_id, fr.name AS institution, a.report_year AS year, a.month,
+       a.kind, a.direction, array_to_string(a.countries, ',') AS countries, a.participants, a.person_times,
+       a.batches, array_to_string(a.theme, ',') AS theme, a.evidence, a.span_start, a.span_end,
+       t.narrative
+FROM a
+JOIN (SELECT DISTINCT report_id, name FROM fr) fr USING (report_id)
+LEFT JOIN report_texts t USING (report_id)
+WHERE (?::VARCHAR IS NULL OR list_contains(a.countries, ?::VARCHAR))
+  AND (?::INTEGER IS NULL OR a.report_year = ?::INTEGER)
+  AND (?::VARCHAR IS NULL OR a.direction = ?::VARCHAR)
+  AND (?::VARCHAR IS NULL OR a.kind = ?::VARCHAR)
+  AND (?::VARCHAR IS NULL OR list_contains(a.theme, ?::VARCHAR))
+  AND (?::VARCHAR IS NULL OR a.activity_id IN (
+        SELECT activity_id FROM activity_localities WHERE locality_name = ?::VARCHAR))
+  AND (?::VARCHAR IS NULL OR fr.name = ?::VARCHAR)
+ORDER BY a.report_year, fr.name, a.activity_no
+LIMIT ?
+"""
+DRILL_COUNT = f"""
+, {_ACT}
+SELECT count(*) AS n FROM a
+JOIN (SELECT DISTINCT report_id, name FROM fr) fr USING (report_id)
+WHERE (?::VARCHAR IS NULL OR list_contains(a.countries, ?::VARCHAR))
+  AND (?::INTEGER IS NULL OR a.report_year = ?::INTEGER)
+  AND (?::VARCHAR IS NULL OR a.direction = ?::VARCHAR)
+  AND (?::VARCHAR IS NULL OR a.kind = ?::VARCHAR)
+  AND (?::VARCHAR IS NULL OR list_contains(a.theme, ?::VARCHAR))
+  AND (?::VARCHAR IS NULL OR a.activity_id IN (
+        SELECT activity_id FROM activity_localities WHERE locality_name = ?::VARCHAR))
+  AND (?::VARCHAR IS NULL OR fr.name = ?::VARCHAR)
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# 报告
+# ---------------------------------------------------------------------------------------------------------
+
+REPORT_CHOICES = """
+SELECT r.report_id, r.report_year, r.name, r.status, r.file_name
+FROM reports r
+WHERE r.institution_id IN (SELECT institution_id FROM fr)
+  AND (? = '' OR r.name ILIKE '%' || ? || '%' OR r.uscc ILIKE '%' || ? || '%')
+ORDER BY r.name, r.report_year DESC, r.status LIMIT 500
+"""
+REPORT = """
+SELECT r.*, f.startup_capital_wan, f.net_assets_begin_wan, f.net_assets_end_wan, f.net_assets_change_wan,
+       f.headcount
+FROM reports r LEFT JOIN finances f USING (report_id) WHERE r.report_id = ?
+"""
+REPORT_TEXT = "SELECT narrative FROM report_texts WHERE report_id = ?"
+REPORT_SECTIONS = """
+SELECT section_no, section_name, start_offset,
+       end_offset FROM report_sections WHERE report_id = ? ORDER BY section_no
+"""
+REPORT_PROBLEMS = """
+SELECT field AS 字段, severity AS 级别,
+       message AS 说明 FROM report_problems WHERE report_id = ? ORDER BY problem_no
+"""
+REPORT_CHANGES = """
+SELECT change_date AS 日期, what AS 事项 FROM registration_changes WHERE report_id = ? ORDER BY change_no
+"""
+REPORT_ACTIVITIES = """
+SELECT activity_id, activity_no, kind, direction, month, array_to_string(countries, ',') AS countries,
+       participants, person_times, batches, array_to_string(theme, ',') AS theme, evidence,
+       span_start, span_end
+FROM exchange_activities WHERE report_id = ? ORDER BY activity_no
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# 数据质量
+# ---------------------------------------------------------------------------------------------------------
+
+FILE_OUTCOMES = """
+SELECT outcome, coalesce(reason, '') AS reason, count(*) AS files FROM ingest_files GROUP BY ALL
+ORDER BY outcome, files DESC
+"""
+QUALITY_CHECKS = """
+SELECT check_name, asset, passed, severity, metric, threshold, checked_count, failing_count, description,
+       checked_at
+FROM quality_summary ORDER BY passed, check_name
+"""
+QUARANTINE = """
+SELECT file_name AS 文件, reason AS 原因, detail AS 详情, first_seen_at AS 首次发现, path AS 路径
+FROM quarantine ORDER BY first_seen_at DESC, path LIMIT 1000
+"""
+NON_LOADED_FILES = """
+SELECT file_name AS 文件, outcome AS 结果, reason AS 原因, detail AS 详情, duplicate_of AS 重复于,
+       superseded_by AS 被替代于, outcome_at AS 时间, path AS 路径
+FROM ingest_files WHERE outcome <> 'loaded' ORDER BY outcome_at DESC, path LIMIT 1000
+"""
+CONTINUITY_BREAKS = """
+SELECT t.name AS 单位, t.report_year AS 年度, t.prev_net_assets_end_wan AS 上年期末净资产,
+       t.net_assets_begin_wan AS 本年年初净资产, t.continuity_gap_wan AS 差额, t.institution_id, t.report_id
+FROM finance_trends t JOIN fr USING (report_id)
+WHERE t.continuity_break ORDER BY abs(t.continuity_gap_wan) DESC NULLS LAST LIMIT 1000
+"""
+INGEST_RUNS = """
+SELECT run_id, warehouse_version AS 版本, started_at AS 开始, finished_at AS 结束, files_new AS 新文件,
+       loaded AS 入库, duplicate AS 重复, superseded AS 被替代, quarantined AS 隔离
+FROM ingest_runs ORDER BY warehouse_version DESC LIMIT 50
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# SQL console: the schema with its comments
+# ---------------------------------------------------------------------------------------------------------
+
+SCHEMA = """
+SELECT c.table_name, coalesce(v.comment, t.comment) AS table_comment, c.column_name, c.data_type,
+       c.comment AS column_comment
+FROM duckdb_columns() c
+LEFT JOIN duckdb_views() v
+  ON v.database_name = c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name
+LEFT JOIN duckdb_tables() t
+  ON t.database_name = c.database_name AND t.schema_name = c.schema_name AND t.table_name = c.table_name
+WHERE c.schema_name = 'main' AND c.database_name = current_database()
+ORDER BY c.table_name, c.column_index
+"""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Functions the pages call
+# ---------------------------------------------------------------------------------------------------------
+
+
+def filter_options() -> pd.DataFrame:
+    return fetch(FILTER_OPTIONS)
+
+
+def year_range() -> tuple[int, int] | None:
+    row = fetch(YEAR_RANGE).iloc[0]
+    if pd.isna(row["lo"]):
+        return None
+    return int(row["lo"]), int(row["hi"])
+
+
+def overview_row() -> dict:
+    df = fetch(OVERVIEW_ROW)
+    return df.iloc[0].to_dict() if len(df) else {}
+
+
+def overview_counts(f: Filters) -> dict:
+    return scoped(f, OVERVIEW_COUNTS).iloc[0].to_dict()
+
+
+def yearly_trends(f: Filters) -> pd.DataFrame:
+    return scoped(f, YEARLY_TRENDS)
+
+
+def search_institutions(f: Filters, text: str) -> pd.DataFrame:
+    params: list = [text] * 4
+    where = institution_where(f, params)
+    return fetch(SEARCH_INSTITUTIONS + where + SEARCH_ORDER, params)
+
+
+def institution(institution_id: str) -> dict | None:
+    df = fetch(INSTITUTION, [institution_id])
+    return df.iloc[0].to_dict() if len(df) else None
+
+
+def institution_history(institution_id: str) -> pd.DataFrame:
+    return fetch(INSTITUTION_HISTORY, [institution_id])
+
+
+def institution_finances(institution_id: str) -> pd.DataFrame:
+    return fetch(INSTITUTION_FINANCES, [institution_id])
+
+
+def institution_activities(institution_id: str) -> pd.DataFrame:
+    return fetch(INSTITUTION_ACTIVITIES, [institution_id])
+
+
+def compare_finances(institution_ids: list[str]) -> pd.DataFrame:
+    return fetch(COMPARE_FINANCES, [list(institution_ids)])
+
+
+def finance_options() -> pd.DataFrame:
+    return fetch(FINANCE_OPTIONS)
+
+
+def finance_rows(
+    f: Filters, sponsors: tuple[str, ...] = (), categories: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    params: list = []
+    where = _in("t.sponsor", sponsors, params) + _in("t.funding_source_category", categories, params)
+    return scoped(f, FINANCE_ROWS + where + " ORDER BY t.report_year, t.name", params)
+
+
+def exchange_totals(f: Filters) -> dict:
+    return scoped(f, EXCHANGE_TOTALS).iloc[0].to_dict()
+
+
+def country_year(f: Filters) -> pd.DataFrame:
+    return scoped(f, COUNTRY_YEAR)
+
+
+def direction_year(f: Filters) -> pd.DataFrame:
+    return scoped(f, DIRECTION_YEAR)
+
+
+def kind_year(f: Filters) -> pd.DataFrame:
+    return scoped(f, KIND_YEAR)
+
+
+def themes(f: Filters) -> pd.DataFrame:
+    return scoped(f, THEMES)
+
+
+def top_localities(f: Filters) -> pd.DataFrame:
+    return scoped(f, TOP_LOCALITIES)
+
+
+def network_edges(f: Filters, limit: int = 60) -> pd.DataFrame:
+    return scoped(f, NETWORK_EDGES, [limit])
+
+
+DRILL_KEYS = ("country", "year", "direction", "kind", "theme", "locality", "institution")
+
+
+def _drill_params(drill: dict) -> list:
+    params: list = []
+    for key in DRILL_KEYS:
+        value = drill.get(key)
+        if key == "year" and value is not None:
+            value = int(value)
+        params.extend([value, value])
+    return params
+
+
+def drill_activities(f: Filters, drill: dict, limit: int = 50) -> tuple[pd.DataFrame, int]:
+    """Activities matching `drill` (keys from DRILL_KEYS, None = any) and how many there are in all."""
+    params = _drill_params(drill)
+    rows = scoped(f, DRILL_ACTIVITIES, [*params, limit])
+    total = int(scoped(f, DRILL_COUNT, params).iloc[0]["n"])
+    return rows, total
+
+
+def report_choices(f: Filters, text: str) -> pd.DataFrame:
+    return scoped(f, REPORT_CHOICES, [text, text, text])
+
+
+def report(report_id: str) -> dict | None:
+    df = fetch(REPORT, [report_id])
+    return df.iloc[0].to_dict() if len(df) else None
+
+
+def report_text(report_id: str) -> str:
+    df = fetch(REPORT_TEXT, [report_id])
+    return (df.iloc[0]["narrative"] or "") if len(df) else ""
+
+
+def report_sections(report_id: str) -> pd.DataFrame:
+    return fetch(REPORT_SECTIONS, [report_id])
+
+
+def report_problems(report_id: str) -> pd.DataFrame:
+    return fetch(REPORT_PROBLEMS, [report_id])
+
+
+def report_changes(report_id: str) -> pd.DataFrame:
+    return fetch(REPORT_CHANGES, [report_id])
+
+
+def report_activities(report_id: str) -> pd.DataFrame:
+    return fetch(REPORT_ACTIVITIES, [report_id])
+
+
+def file_outcomes() -> pd.DataFrame:
+    return fetch(FILE_OUTCOMES)
+
+
+def quality_checks() -> pd.DataFrame:
+    return fetch(QUALITY_CHECKS)
+
+
+def quarantine() -> pd.DataFrame:
+    return fetch(QUARANTINE)
+
+
+def non_loaded_files() -> pd.DataFrame:
+    return fetch(NON_LOADED_FILES)
+
+
+def continuity_breaks(f: Filters) -> pd.DataFrame:
+    return scoped(f, CONTINUITY_BREAKS)
+
+
+def ingest_runs() -> pd.DataFrame:
+    return fetch(INGEST_RUNS)
+
+
+def schema() -> pd.DataFrame:
+    return fetch(SCHEMA)

@@ -98,3 +98,14 @@ def test_chronicle_dates_on_their_own_line_keep_their_line_break() -> None:
     )
     [block] = [f for f in raw.fields if f.label.field.startswith("section:")]
     assert block.paragraphs == "3月12日\n接待某国代表团来访。\n全年开展活动共计8场。"
+
+
+def test_tab_separated_table_copied_from_a_web_page() -> None:
+    text = (
+        "单位名称\t甲市第一医院\n"
+        "资产损益情况\t净资产合计（所有者权益合计）\t年初数\t年末数\n"
+        "\t85,321.56\t90,102.33\n"
+    )
+    got = fields_of(text)
+    assert got["name"] == ["甲市第一医院"]
+    assert (got["net_assets_begin"], got["net_assets_end"]) == (["85,321.56"], ["90,102.33"])

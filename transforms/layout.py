@@ -16,6 +16,9 @@ from itertools import pairwise
 
 from transforms.labels import Label, find_labels, match_label
 
+# Table cells arrive separated by "|" (readers' output, the published text layout) or by tabs (a table
+# copied from a web page or a spreadsheet into a text file).
+_CELL_SEPARATOR = re.compile(r"[|\t]")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -89,7 +92,7 @@ def _tokens(text: str) -> list[tuple[Label | None, str]]:
     """Cut the text into (label, heading) and (None, value) tokens in reading order."""
     tokens: list[tuple[Label | None, str]] = []
     for line in text.splitlines():
-        for cell in line.split("|"):
+        for cell in _CELL_SEPARATOR.split(line):
             cell = cell.strip()
             if not cell:
                 continue

@@ -114,6 +114,10 @@ def snapshot_info(warehouse: str | os.PathLike[str] | None = None) -> dict | Non
 
 
 def _harden(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    # Connections to the same file in one process share one database instance: when another connection
+    # (a dashboard session, a held reader) already hardened and locked it, there is nothing left to set.
+    if con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        return con
     for statement in _POST_CONNECT:
         con.execute(statement)
     return con

@@ -67,9 +67,11 @@ def run_ingest(
     resources = default_resources(warehouse=str(warehouse) if warehouse else None)
     if extractor or workers:
         parser = resources["parser"]
-        resources["parser"] = parser.model_copy(
-            update={k: v for k, v in (("extractor", extractor), ("workers", workers)) if v}
-        )
+        fields = {name: getattr(parser, name) for name in type(parser).model_fields}
+        fields.update({k: v for k, v in (("extractor", extractor), ("workers", workers)) if v})
+        # Rebuilt, not model_copy(update=...): a Dagster resource keeps the config it was built with, so a
+        # copied one would silently run with the old extractor and worker count.
+        resources["parser"] = type(parser)(**fields)
     op_name = "__".join(DISCOVERED.path)
     run_config = {
         "ops": {op_name: {"config": {"paths": [str(Path(p).absolute()) for p in paths or []]}}},

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from nianbao.limits import time_limit
 from transforms.errors import UnreadableFile
 from transforms.extract import extract_file
-
-PER_FILE_SECONDS = 60
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,27 +31,11 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-@contextmanager
-def time_limit(seconds: int, path: str) -> Iterator[None]:
-    """Bound one file's parse: a pathological file becomes an UnreadableFile, not a hang."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise UnreadableFile(path, f"parsing took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run(args: argparse.Namespace) -> int:
     failed = 0
     for path in iter_files(args.paths):
         try:
-            with time_limit(PER_FILE_SECONDS, str(path)):
+            with time_limit(str(path)):
                 record = extract_file(path)
         except UnreadableFile as exc:
             failed += 1

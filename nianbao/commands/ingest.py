@@ -75,7 +75,8 @@ def run_ingest(
     op_name = "__".join(DISCOVERED.path)
     run_config = {
         "ops": {op_name: {"config": {"paths": [str(Path(p).absolute()) for p in paths or []]}}},
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        # Failures reach the caller as the exception itself; the CLI prints one line for them.
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     started = time.perf_counter()
     progress_hook.set_listener(progress)
@@ -132,10 +133,30 @@ class _ProgressBar:
         self.last_stage = stage
 
 
+def root_cause(exc: BaseException) -> BaseException:
+    """The innermost error under Dagster's wrappers (e.g. the OSError of a full disk)."""
+    seen = {id(exc)}
+    while True:
+        inner = getattr(exc, "user_exception", None) or exc.__cause__
+        if inner is None or id(inner) in seen:
+            return exc
+        seen.add(id(inner))
+        exc = inner
+
+
 def run(args: argparse.Namespace) -> int:
     logging.getLogger("dagster").setLevel(logging.WARNING)
     progress = None if args.quiet else _ProgressBar()
-    summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress)
+    try:
+        summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress)
+    except Exception as exc:  # one clear line, not Dagster's traceback: the run changed nothing published
+        cause = root_cause(exc)
+        print(
+            f"\nnianbao ingest: failed: {type(cause).__name__}: {cause}\n"
+            "nianbao ingest: the warehouse and its published snapshot are as they were before this run.",
+            file=sys.stderr,
+        )
+        return 2
     if progress and progress.tty:
         sys.stderr.write("\r\033[K")
     new = summary.loaded + summary.duplicate + summary.superseded + summary.quarantined

@@ -19,7 +19,16 @@ from pathlib import Path
 from transforms.errors import UnreadableFile
 from transforms.readers.textcodec import decode_text_with_warnings
 
-__all__ = ["FORMATS", "MAX_FILE_BYTES", "Document", "read_document", "read_file", "sniff_format"]
+__all__ = [
+    "FORMATS",
+    "MAX_FILE_BYTES",
+    "Document",
+    "check_size",
+    "load_bytes",
+    "read_document",
+    "read_file",
+    "sniff_format",
+]
 
 FORMATS = ("txt", "html", "pdf", "docx")
 # An annual report is at most a few MB even as a PDF with a scanned seal; a larger file is something else.
@@ -59,7 +68,8 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:.1f} MB"
 
 
-def _check_size(size: int, path: str) -> None:
+def check_size(size: int, path: str) -> None:
+    """Refuse an empty or oversized file by its size alone, before reading it."""
     if size == 0:
         raise UnreadableFile(path, "empty file (0 bytes)")
     if size > MAX_FILE_BYTES:
@@ -104,7 +114,7 @@ def read_document(data: bytes, path: str) -> Document:
 
 
 def _read(data: bytes, path: str) -> Document:
-    _check_size(len(data), path)
+    check_size(len(data), path)
     container = sniff_format(data)
     if container == "pdf":
         from transforms.readers.pdf_reader import pdf_to_text
@@ -143,7 +153,7 @@ def load_bytes(path: str | os.PathLike[str]) -> bytes:
     name = os.fspath(path)
     try:
         size = os.stat(name).st_size
-        _check_size(size, name)
+        check_size(size, name)
         with open(name, "rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:

@@ -100,7 +100,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"COMMENT ON VIEW main.overview IS {_quote(_schema_marker())}")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
 
 
@@ -241,7 +241,7 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
                 con.execute(f"DELETE FROM staging.{table}")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
     return stats
 
@@ -326,3 +326,10 @@ def _fsync(path: Path) -> None:
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         _fsync(path)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the original error: when COMMIT itself failed (disk full) DuckDB has already
+    aborted the transaction, and a second error from ROLLBACK would hide the one that matters."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")

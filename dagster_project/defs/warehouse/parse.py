@@ -21,6 +21,9 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from nianbao.limits import time_limit
+from transforms.errors import UnreadableFile
+from transforms.readers import MAX_FILE_BYTES, check_size
 from transforms.tables import FileFacts, TableBatch
 
 DEFAULT_EXTRACTOR = "transforms.extract:extract_bytes"
@@ -65,7 +68,6 @@ def parse_chunk(
     require_valid_uscc: bool = False,
 ) -> tuple[int, int]:
     """Worker: parse `rows` (candidate dicts) and write one Parquet file per non-empty table."""
-    from transforms.errors import UnreadableFile
 
     extract = load_extractor(extractor_ref)
     batch = TableBatch(require_valid_uscc=require_valid_uscc)
@@ -73,17 +75,28 @@ def parse_chunk(
     for row in rows:
         raw = row["raw_path"]
         try:
+            size = os.stat(raw).st_size
             with open(raw, "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
             batch.add_failure(facts, "vanished", "vanished", f"读取失败 / cannot read: {exc.strerror or exc}")
             failed += 1
             continue
+        if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+            # Not read whole and not copied: the reason says why; the file itself stays where it is.
+            facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
+            try:
+                check_size(max(size, len(data)), row["path"])
+            except UnreadableFile as exc:
+                batch.add_failure(facts, "unreadable", "unreadable", exc.reason)
+            failed += 1
+            continue
         # The bytes we parse are the bytes we record (the file may have changed since discovery).
         facts = FileFacts(row["path"], hashlib.sha256(data).hexdigest(), len(data), row["mtime_ns"])
         try:
-            record = extract(data, row["path"])
+            with time_limit(row["path"]):
+                record = extract(data, row["path"])
         except UnreadableFile as exc:
             batch.add_failure(facts, "unreadable", "unreadable", exc.reason)
         except Exception as exc:

@@ -45,12 +45,12 @@ def empty(message: str = "当前筛选下没有数据") -> go.Figure:
 def yearly_trends(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty()
-    long = df.melt(
-        id_vars="年度", value_vars=["报告数", "单位数", "交流活动数"], var_name="指标", value_name="数量"
-    )
+    # 单位数 equals 报告数 (one current report per institution-year): it stays in the table, not the chart.
+    long = df.melt(id_vars="年度", value_vars=["报告数", "交流活动数"], var_name="指标", value_name="数量")
     fig = px.line(long, x="年度", y="数量", color="指标", markers=True)
     fig.update_xaxes(dtick=1)
-    return _style(fig, "逐年趋势")
+    fig.update_yaxes(rangemode="tozero")
+    return _style(fig, "逐年趋势:报告与交流活动")
 
 
 def net_assets_trend(df: pd.DataFrame) -> go.Figure:
@@ -151,6 +151,7 @@ def country_year_matrix(df: pd.DataFrame) -> go.Figure:
     )
     fig.update_traces(marker={"symbol": "square", "size": 22, "line": {"width": 1, "color": "white"}})
     fig.update_xaxes(dtick=1)
+    fig.update_yaxes(title=None)  # the country names say it; a rotated CJK title reads sideways
     return _style(fig, "国家 × 年度(点击方块查看活动原文)", height=max(320, 28 * len(order) + 130))
 
 
@@ -200,7 +201,7 @@ def themes(df: pd.DataFrame) -> go.Figure:
         custom_data=["theme"],
         labels={"activities": "活动数"},
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", title=None)
     return _style(fig, "交流主题")
 
 
@@ -217,7 +218,7 @@ def top_localities(df: pd.DataFrame) -> go.Figure:
         hover_data={"institutions": True},
         labels={"activities": "活动数", "institutions": "单位数"},
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", title=None)
     return _style(fig, "主要外方地点(前 20)", height=max(320, 24 * len(data) + 100))
 
 

@@ -132,7 +132,7 @@ def render(f: Filters, *, key: str) -> None:
                 )
                 if x
             )
-            st.caption(meta)
+            st.caption(textview.escape_markdown(meta))
             narrative = row.narrative or ""
             span = textview.locate(narrative, row.evidence, _int(row.span_start), _int(row.span_end))
             if span:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, textview
 from dashboard.queries import Filters
 
 QP_YEARS, QP_PROVINCE, QP_CITY, QP_KIND = "years", "province", "city", "kind"
@@ -56,10 +56,11 @@ def sidebar() -> Filters:
             state[_KEYS[QP_CITY]] = _from_url(QP_CITY, cities_all)
         state[_KEYS[QP_CITY]] = [c for c in state[_KEYS[QP_CITY]] if c in cities_all]
         cities = st.multiselect("城市 City", cities_all, key=_KEYS[QP_CITY], placeholder="全部")
-        kinds_all = [k for k in queries.KINDS if k in set(options["kind"])]
+        per_kind = options.groupby("kind")["institutions"].sum()
+        kinds_all = sorted(per_kind.index, key=lambda k: (k == queries.KIND_OTHER, -per_kind[k], k))
         if _KEYS[QP_KIND] not in state:
             state[_KEYS[QP_KIND]] = _from_url(QP_KIND, kinds_all)
-        kinds = st.multiselect("单位类型 Kind", kinds_all, key=_KEYS[QP_KIND], placeholder="全部")
+        kinds = st.multiselect("单位类别 Kind", kinds_all, key=_KEYS[QP_KIND], placeholder="全部")
     f = Filters(
         years=tuple(int(y) for y in years) if years and bounds and tuple(years) != bounds else None,
         provinces=tuple(provinces),
@@ -96,4 +97,4 @@ def describe(f: Filters) -> str:
     if f.years:
         parts.append(f"{f.years[0]}–{f.years[1]} 年")
     parts += [", ".join(x) for x in (f.provinces, f.cities, f.kinds) if x]
-    return "筛选:" + ";".join(parts) if parts else "全部单位、全部年度"
+    return textview.escape_markdown("筛选:" + ";".join(parts)) if parts else "全部单位、全部年度"

@@ -27,6 +27,16 @@ THEME = {
 }
 OUTCOME = {"loaded": "已入库", "duplicate": "重复", "superseded": "被更正替代", "quarantined": "已隔离"}
 SEVERITY = {"error": "错误", "warning": "警告"}
+# The warehouse's data-quality checks (core.data_quality.check_name, as in dagster_project's asset checks).
+CHECK = {
+    "uscc_validity_rate": "信用代码有效率",
+    "admin_code_vs_address": "信用代码区划与住所一致",
+    "net_assets_continuity": "净资产年度衔接",
+    "duplicate_reports": "同年度重复报告",
+    "required_fields": "必填字段齐全",
+    "activity_evidence": "活动依据在原文中",
+}
+CHECK_SEVERITY = {"WARN": "警告", "ERROR": "错误"}
 
 # Short names as reports use them (pycountry's are formal, e.g. 大韩民国).
 COUNTRY = {

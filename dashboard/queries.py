@@ -11,29 +11,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.db import fetch
+from dashboard import db
 
-# The warehouse has no institution kind yet (asked of the warehouse owner); until it does, the kind is
-# read from the institution's name with these rules, first match wins.
-KIND_RULES: tuple[tuple[str, str], ...] = (
-    ("外事交流", "外事|友好协会|国际交流|对外交流|国际友好"),
-    ("医疗卫生", "医院|保健院|疾病预防|卫生"),
-    ("高校", "大学|学院"),
-    ("中小学", "中学|小学|学校|幼儿园"),
-    ("文化", "博物馆|博物院|图书馆|文化馆|艺术馆|美术馆|剧院"),
-    ("科研检测", "研究院|研究所|研究中心|检验|检测|计量"),
-)
+# The institution kind (单位类别) is the warehouse's `institutions.kind`, classified from the name at load
+# time (transforms/normalize/kind.py); rows loaded before that column existed have none: they count as 其他.
 KIND_OTHER = "其他"
-KINDS: tuple[str, ...] = (*(k for k, _ in KIND_RULES), KIND_OTHER)
-KIND_SQL = (
-    "CASE "
-    + " ".join(
-        f"WHEN regexp_matches(coalesce(name, ''), '{pattern}') THEN '{kind}'" for kind, pattern in KIND_RULES
-    )
-    + f" ELSE '{KIND_OTHER}' END"
-)
+INSTITUTIONS_K = f"SELECT * REPLACE (coalesce(kind, '{KIND_OTHER}') AS kind) FROM institutions"
+# A snapshot published before the column existed (no load since the upgrade) reads as all 其他.
+INSTITUTIONS_NO_KIND = f"SELECT *, '{KIND_OTHER}' AS kind FROM institutions"
+HAS_KIND = """
+SELECT count(*) AS n FROM duckdb_columns()
+WHERE schema_name = 'main' AND table_name = 'institutions' AND column_name = 'kind'
+"""
 
-INSTITUTIONS_K = f"SELECT *, {KIND_SQL} AS kind FROM institutions"
+
+def fetch(sql: str, params: tuple | list = ()) -> pd.DataFrame:
+    """`db.fetch`, reading `institutions.kind` only where the snapshot has it."""
+    if INSTITUTIONS_K in sql and not int(db.fetch(HAS_KIND).iloc[0]["n"]):
+        sql = sql.replace(INSTITUTIONS_K, INSTITUTIONS_NO_KIND)
+    return db.fetch(sql, params)
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ GROUP BY fr.report_year ORDER BY fr.report_year
 
 SEARCH_INSTITUTIONS = f"""
 SELECT i.institution_id, i.name AS 名称, i.uscc AS 统一社会信用代码, i.province AS 省, i.city AS 市,
-       i.kind AS 类型, array_to_string(i.former_names, '、') AS 曾用名, i.first_year AS 首年,
+       i.kind AS 单位类别, array_to_string(i.former_names, '、') AS 曾用名, i.first_year AS 首年,
        i.last_year AS 末年,
        i.report_count AS 报告数
 FROM ({INSTITUTIONS_K}) i
@@ -163,7 +159,7 @@ ORDER BY e.report_year, e.month NULLS LAST, e.activity_no
 COMPARE_FINANCES = """
 SELECT i.name AS 单位, r.report_year AS 年度, f.net_assets_end_wan AS 期末净资产,
        f.net_assets_begin_wan AS 年初净资产
-FROM reports r JOIN finances f USING (report_id) JOIN institutions i USING (institution_id)
+FROM reports r JOIN finances f USING (report_id) JOIN institutions i ON i.institution_id = r.institution_id
 WHERE r.status = 'current' AND r.institution_id IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY i.name, r.report_year
 """
@@ -177,7 +173,7 @@ SELECT DISTINCT sponsor, funding_source_category FROM finance_trends
 """
 FINANCE_ROWS = """
 SELECT t.institution_id, t.report_id, t.report_year AS 年度, t.name AS 单位, t.province AS 省, t.city AS 市,
-       fr.kind AS 类型, t.sponsor AS 举办单位, t.funding_source_category AS 经费类别,
+       fr.kind AS 单位类别, t.sponsor AS 举办单位, t.funding_source_category AS 经费类别,
        t.startup_capital_wan AS 开办资金, t.net_assets_begin_wan AS 年初净资产,
        t.net_assets_end_wan AS 期末净资产,
        t.net_assets_change_wan AS 净资产变动, t.headcount AS 从业人数,
@@ -316,13 +312,22 @@ FROM exchange_activities WHERE report_id = ? ORDER BY activity_no
 # ---------------------------------------------------------------------------------------------------------
 
 FILE_OUTCOMES = """
-SELECT outcome, coalesce(reason, '') AS reason, count(*) AS files FROM ingest_files GROUP BY ALL
-ORDER BY outcome, files DESC
+SELECT outcome, coalesce(reason, '') AS reason, files FROM file_outcomes ORDER BY outcome, files DESC
 """
+# The latest result of every asset check (the same rows Dagster shows), and the rows failing them.
 QUALITY_CHECKS = """
 SELECT check_name, asset, passed, severity, metric, threshold, checked_count, failing_count, description,
        checked_at
 FROM quality_summary ORDER BY passed, check_name
+"""
+QUALITY_ISSUES = """
+SELECT q.check_name, r.name AS 单位, q.report_year AS 年度, q.detail AS 说明, q.institution_id, q.report_id
+FROM data_quality_issues q LEFT JOIN reports r USING (report_id)
+ORDER BY q.check_name, r.name, q.report_year LIMIT 2000
+"""
+QUALITY_HISTORY = """
+SELECT checked_at, check_name, passed, metric, failing_count, checked_count, run_id
+FROM data_quality ORDER BY checked_at DESC, check_name LIMIT 500
 """
 QUARANTINE = """
 SELECT file_name AS 文件, reason AS 原因, detail AS 详情, first_seen_at AS 首次发现, path AS 路径
@@ -333,11 +338,14 @@ SELECT file_name AS 文件, outcome AS 结果, reason AS 原因, detail AS 详�
        superseded_by AS 被替代于, outcome_at AS 时间, path AS 路径
 FROM ingest_files WHERE outcome <> 'loaded' ORDER BY outcome_at DESC, path LIMIT 1000
 """
+# Continuity breaks as the warehouse's own check recorded them (net_assets_continuity rows), with the figures.
 CONTINUITY_BREAKS = """
-SELECT t.name AS 单位, t.report_year AS 年度, t.prev_net_assets_end_wan AS 上年期末净资产,
-       t.net_assets_begin_wan AS 本年年初净资产, t.continuity_gap_wan AS 差额, t.institution_id, t.report_id
-FROM finance_trends t JOIN fr USING (report_id)
-WHERE t.continuity_break ORDER BY abs(t.continuity_gap_wan) DESC NULLS LAST LIMIT 1000
+SELECT t.name AS 单位, q.report_year AS 年度, t.prev_net_assets_end_wan AS 上年期末净资产,
+       t.net_assets_begin_wan AS 本年年初净资产, t.continuity_gap_wan AS 差额, q.detail AS 说明,
+       q.institution_id, q.report_id
+FROM data_quality_issues q JOIN fr USING (report_id) LEFT JOIN finance_trends t USING (report_id)
+WHERE q.check_name = 'net_assets_continuity'
+ORDER BY abs(t.continuity_gap_wan) DESC NULLS LAST, t.name LIMIT 1000
 """
 INGEST_RUNS = """
 SELECT run_id, warehouse_version AS 版本, started_at AS 开始, finished_at AS 结束, files_new AS 新文件,
@@ -515,6 +523,14 @@ def file_outcomes() -> pd.DataFrame:
 
 def quality_checks() -> pd.DataFrame:
     return fetch(QUALITY_CHECKS)
+
+
+def quality_issues() -> pd.DataFrame:
+    return fetch(QUALITY_ISSUES)
+
+
+def quality_history() -> pd.DataFrame:
+    return fetch(QUALITY_HISTORY)
 
 
 def quarantine() -> pd.DataFrame:

@@ -112,3 +112,29 @@ def wait_ready(page, timeout_ms: int = 30_000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_timeout(300)
+
+
+def page_url(base_url: str, name: str) -> str:
+    """The address of a page: the overview is the default page, served at the root (not /overview)."""
+    return f"{base_url}/" if name == "overview" else f"{base_url}/{name}"
+
+
+def click_busiest_square(page) -> None:
+    """Click the square of the country × year chart (the exchange page's first chart) with most activities."""
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')?._fullData?.[0]?.marker?.color", timeout=20_000
+    )
+    index = page.evaluate(
+        """() => {
+            const colors = Array.from(document.querySelector('.js-plotly-plot')._fullData[0].marker.color);
+            return colors.indexOf(Math.max(...colors));
+        }"""
+    )
+    square = page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace .points path").nth(index)
+    square.scroll_into_view_if_needed()
+    box = square.bounding_box()
+    if box is None:
+        raise AssertionError("no square in the country × year chart")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
+    wait_ready(page)

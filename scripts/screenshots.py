@@ -2,13 +2,15 @@
 
     .venv/bin/python scripts/screenshots.py [--warehouse PATH] [--out docs/img]
 
-Without --warehouse, a demo snapshot is built in a temporary folder (`dashboard.sample_warehouse`: the real
-sample report plus seeded synthetic institutions). Needs /usr/bin/chromium and fonts-noto-cjk.
+Without --warehouse, the demo warehouse is built in a temporary folder by the real pipeline:
+`nianbao ingest` of the real sample report and the demo corpus (data/samples/demo/reports).
+Needs /usr/bin/chromium and fonts-noto-cjk.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,20 +20,20 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from dashboard.testing import launch_chromium, server, wait_ready  # noqa: E402
+from dashboard.testing import click_busiest_square, launch_chromium, page_url, server, wait_ready  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 1500}
+DEMO_INPUTS = (
+    ROOT / "data" / "samples" / "000_b1d8bfba56152971.txt",
+    ROOT / "data" / "samples" / "demo" / "reports",
+)
 
 
-def _tall(page) -> None:
-    """Streamlit scrolls inside its main block: grow the viewport to the content, so one shot holds
-    the page.
-    """
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || document.body.scrollHeight"
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(int(height), 900), 2600)})
-    page.wait_for_timeout(800)
+def build_demo_warehouse(wh: Path) -> Path:
+    """`nianbao ingest --warehouse WH` of the real sample and the demo corpus."""
+    cmd = [sys.executable, "-m", "nianbao.cli", "ingest", "--warehouse", str(wh), "--quiet"]
+    subprocess.run([*cmd, *map(str, DEMO_INPUTS)], check=True, cwd=ROOT)
+    return wh
 
 
 def take(url: str, out: Path) -> list[Path]:
@@ -40,21 +42,25 @@ def take(url: str, out: Path) -> list[Path]:
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport=VIEWPORT, locale="zh-CN", device_scale_factor=1)
-        page.goto(f"{url}/overview")
+        page.goto(page_url(url, "overview"))
         wait_ready(page)
         page.wait_for_timeout(1000)
         written.append(out / "dashboard-overview.png")
         page.screenshot(path=str(written[-1]))
 
-        page.goto(f"{url}/exchange")
+        page.goto(page_url(url, "exchange"))
         wait_ready(page)
-        square = page.locator(".js-plotly-plot .scatterlayer .trace .points path").last
-        box = square.bounding_box()
-        if box:
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
-            wait_ready(page)
-        page.get_by_text("活动明细与原文").first.scroll_into_view_if_needed()
+        click_busiest_square(page)
+        # the drill-down panel at the top of the picture: what was clicked, its activities, their evidence
+        page.evaluate(
+            """() => {
+                const head = [...document.querySelectorAll('h2, h3')]
+                    .find(h => h.innerText.includes('活动明细与原文'));
+                const main = document.querySelector('[data-testid="stMain"]');
+                main.scrollBy(0, head.getBoundingClientRect().top - 90);
+            }"""
+        )
+        page.mouse.move(5, 5)  # no hover toolbar over the table
         page.wait_for_timeout(1000)
         written.append(out / "dashboard-exchange-evidence.png")
         page.screenshot(path=str(written[-1]))
@@ -70,10 +76,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wh = args.warehouse
         if wh is None:
-            from dashboard import sample_warehouse
-
-            wh = Path(tmp) / "warehouse.duckdb"
-            sample_warehouse.build(wh, institutions=40)
+            wh = build_demo_warehouse(Path(tmp) / "warehouse.duckdb")
         with server(wh) as url:
             for path in take(url, args.out):
                 print(path)

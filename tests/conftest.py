@@ -52,3 +52,61 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def sample_rows() -> list[list[str]]:
     """The sample report's "label | value |" lines as rows of cells."""
     return make_fixtures.sample_rows()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The dashboard's warehouse (tests/test_dashboard_*.py): the real pipeline, built once per session
+# ---------------------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_SAMPLE = ROOT / "data" / "samples" / "000_b1d8bfba56152971.txt"
+DEMO_REPORTS = ROOT / "data" / "samples" / "demo" / "reports"
+
+# A copy of the real sample as its own institution, with markup in its purpose and narrative: the dashboard
+# must show all of it as text (no script runs, no entity is decoded, no Markdown renders).
+HOSTILE_NAME = "测试市**转义**示例中心"
+HOSTILE_USCC = "123305005346409779"
+HOSTILE_SCRIPT = "<script>window.__nianbao_xss=1</script>"
+HOSTILE_MARKUP = (
+    "**不是粗体** _不是斜体_ [不是链接](javascript:alert(1)) &lt;b&gt;不是标签&lt;/b&gt; &amp; $x^2$"
+)
+
+
+def write_hostile_report(directory: Path) -> Path:
+    """The hostile copy's 2024 report (returned) and its 2023 report, written into `directory`."""
+    text = REAL_SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("12330500676151570Y", HOSTILE_USCC).replace(
+        "湖州市人民对外友好协会秘书处", HOSTILE_NAME
+    )
+    text = text.replace("宗旨和业务范围 | ", f"宗旨和业务范围 | {HOSTILE_SCRIPT}{HOSTILE_MARKUP};", 1)
+    text = text.replace("无内设机构。", f"无内设机构。{HOSTILE_SCRIPT}{HOSTILE_MARKUP}。", 1)
+    path = directory / "hostile_markup.txt"
+    path.write_text(text, encoding="utf-8")
+    # and its 2023 report, ending at 3.00 万元 while 2024 begins at 2.17: a continuity break
+    earlier = text.replace("2024", "2023").replace("期末数(万元) | 1.35", "期末数(万元) | 3.00")
+    (directory / "hostile_markup_2023.txt").write_text(earlier, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def dashboard_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`nianbao ingest` of the real sample, the demo corpus and the hostile copy (2023 + 2024) in one run."""
+    import subprocess
+
+    from nianbao import warehouse
+
+    directory = tmp_path_factory.mktemp("dashboard_wh")
+    (directory / "extra").mkdir()
+    hostile = write_hostile_report(directory / "extra")
+    wh = directory / "warehouse.duckdb"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "nianbao.cli", "ingest", "--warehouse", str(wh), "--quiet"),
+            *(str(REAL_SAMPLE), str(DEMO_REPORTS), str(hostile.parent)),
+        ],
+        check=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert warehouse.snapshot_info(wh) is not None
+    return wh

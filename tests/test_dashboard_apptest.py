@@ -1,21 +1,22 @@
-"""The dashboard in Streamlit's AppTest: every page on a warehouse built from the demo corpus.
+"""The dashboard in Streamlit's AppTest: every page on the real warehouse.
 
-The warehouse comes from `nianbao ingest --warehouse TMP data/samples/` (once per session). While the ingest
-command is absent, `dashboard.sample_warehouse` builds an equivalent snapshot through the warehouse's own
-schema.sql and marts.sql (the real sample report plus seeded synthetic institutions).
+The warehouse is the `dashboard_warehouse` session fixture (tests/conftest.py): `nianbao ingest` of the real
+sample report, the demo corpus (data/samples/demo/reports) and a copy of the sample carrying `<script>`,
+HTML entities and Markdown. Key numbers are the real sample's (net assets 2.17 -> 1.35, its 8 visits) or are
+compared with SQL on the same snapshot.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 pytest.importorskip("streamlit.testing.v1")
+from conftest import HOSTILE_NAME, HOSTILE_SCRIPT, HOSTILE_USCC
 from streamlit.testing.v1 import AppTest
 
 from dashboard import textview
@@ -23,81 +24,14 @@ from nianbao import warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-SAMPLES = ROOT / "data" / "samples"
 SAMPLE_NAME = "湖州市人民对外友好协会秘书处"
+SAMPLE_USCC = "12330500676151570Y"
 PAGES = ("overview", "institutions", "finances", "exchange", "reports", "quality", "sql")
 
 
-def _nianbao(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "nianbao.cli", *args], check=True, cwd=ROOT, timeout=900)
-
-
-def build_demo_warehouse(directory: Path) -> Path:
-    """The warehouse whose published snapshot the dashboard reads: `nianbao ingest` of the demo corpus.
-
-    The corpus is data/samples/ (the real sample, plus data/samples/demo/ when present; until then a small
-    generated set in `directory`). Without the ingest command, `dashboard.sample_warehouse` is the fallback.
-    """
-    wh = directory / "warehouse.duckdb"
-    if importlib.util.find_spec("nianbao.commands.ingest") is not None:
-        paths = [str(SAMPLES)]
-        if not (SAMPLES / "demo").is_dir():
-            _nianbao(
-                "generate",
-                str(directory / "demo"),
-                "--institutions",
-                "12",
-                "--years",
-                "2021-2024",
-                "--seed",
-                "1",
-                "--formats",
-                "txt,html",
-                "--quiet",
-            )
-            paths.append(str(directory / "demo" / "reports"))
-        _nianbao("ingest", "--warehouse", str(wh), "--quiet", *paths)
-    else:
-        from dashboard import sample_warehouse
-
-        sample_warehouse.build(wh, institutions=40)
-    assert warehouse.snapshot_info(wh) is not None
-    return wh
-
-
-def has_activities(wh: Path) -> bool:
-    return warehouse.run_query("SELECT count(*) FROM exchange_activities", wh).rows[0][0] > 0
-
-
-def build_activity_warehouse(directory: Path) -> Path:
-    """The demo warehouse if its reports have activities; else the fallback builder's (activities from
-    the gold).
-    """
-    wh = build_demo_warehouse(directory)
-    if has_activities(wh):
-        return wh
-    from dashboard import sample_warehouse
-
-    fallback = directory / "fallback" / "warehouse.duckdb"
-    sample_warehouse.build(fallback, institutions=40)
-    return fallback
-
-
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_warehouse(tmp_path_factory.mktemp("dashboard_wh"))
-
-
-@pytest.fixture(scope="session")
-def activity_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse with exchange activities (the demo one once the activity extractor feeds ingestion)."""
-    if has_activities(demo_warehouse):
-        return demo_warehouse
-    from dashboard import sample_warehouse
-
-    fallback = tmp_path_factory.mktemp("dashboard_fallback") / "warehouse.duckdb"
-    sample_warehouse.build(fallback, institutions=40)
-    return fallback
+def sql(wh: Path, query: str, params: list | None = None) -> list[tuple]:
+    with warehouse.connect(wh) as con:
+        return con.execute(query, params or []).fetchall()
 
 
 def _runner(wh: Path, monkeypatch: pytest.MonkeyPatch):
@@ -117,17 +51,9 @@ def _runner(wh: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def app(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
-    """A fresh AppTest of the entry point, reading the demo warehouse; `app(page, **query_params)`
-    runs a page.
-    """
-    return _runner(demo_warehouse, monkeypatch)
-
-
-@pytest.fixture
-def activity_app(activity_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
-    """Like `app`, on a warehouse that has exchange activities."""
-    return _runner(activity_warehouse, monkeypatch)
+def app(dashboard_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh AppTest of the entry point on the real warehouse; `app(page, **query_params)` runs a page."""
+    return _runner(dashboard_warehouse, monkeypatch)
 
 
 def assert_clean(at: AppTest) -> None:
@@ -164,30 +90,53 @@ def test_every_page_renders_without_error(app, page: str) -> None:
     assert at.title, f"{page} rendered no title"
 
 
-def test_overview_counts_and_snapshot_version(app) -> None:
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_overview_counts_are_the_warehouses(app, dashboard_warehouse: Path) -> None:
     m = metrics(app("overview"))
-    assert int(m["单位 Institutions"].replace(",", "")) >= 1
-    assert int(m["报告 Reports"].replace(",", "")) >= 1
-    assert m["快照版本 Snapshot version"].startswith("v")
+    institutions, reports, activities = sql(
+        dashboard_warehouse,
+        "SELECT (SELECT count(DISTINCT institution_id) FROM reports WHERE status = 'current'),"
+        " (SELECT count(*) FROM reports WHERE status = 'current'),"
+        " (SELECT count(*) FROM exchange_activities WHERE report_status = 'current')",
+    )[0]
+    assert institutions >= 12 and reports >= 50 and activities >= 100  # sample + hostile copy + demo corpus
+    assert number(m["单位 Institutions"]) == institutions
+    assert number(m["报告 Reports"]) == reports
+    assert number(m["交流活动 Activities"]) == activities
+    assert m["年度 Years"] == "2019–2024"
+    assert m["快照版本 Snapshot version"] == "v1"
 
 
-def test_institution_profile_shows_the_real_samples_net_assets(app) -> None:
+def test_institution_profile_shows_the_real_samples_net_assets_and_kind(app) -> None:
     at = app("institutions")
-    at.text_input(key="inst_q").input(SAMPLE_NAME).run()
+    at.text_input(key="inst_q").input(SAMPLE_USCC).run()
     assert_clean(at)
     assert any(h.value == SAMPLE_NAME for h in at.header)
+    assert any(m.value == "**单位类别** 对外友协" for m in at.markdown)
     finances = next(d.value for d in at.dataframe if "期末净资产" in d.value.columns)
     row = finances[finances["年度"] == 2024].iloc[0]
     assert (round(row["年初净资产"], 2), round(row["期末净资产"], 2)) == (2.17, 1.35)
 
 
-def test_the_real_samples_eight_visits_with_their_evidence(activity_app) -> None:
-    at = activity_app("exchange", d_institution=SAMPLE_NAME, d_kind="visit")
+def test_the_real_samples_eight_visits_with_their_evidence(app, dashboard_warehouse: Path) -> None:
+    at = app("exchange", d_institution=SAMPLE_NAME, d_kind="visit")
     text = all_text(at)
     assert "共 8 项活动" in text
     highlighted = [m.value for m in at.markdown if textview.HIGHLIGHT.split("[")[0] in m.value]
     assert len(highlighted) == 8
-    assert any("5月行知中学师生22人访问灵岩郡" in textview_plain(m) for m in highlighted)
+    shown = " ".join(textview_plain(m) for m in highlighted)
+    evidence = sql(
+        dashboard_warehouse,
+        "SELECT evidence FROM exchange_activities WHERE institution_id = ? AND kind = 'visit'",
+        [SAMPLE_USCC],
+    )
+    assert len(evidence) == 8
+    for (sentence,) in evidence:
+        assert sentence in shown, sentence
+    assert "5月行知中学师生22人访问灵岩郡" in shown
 
 
 def textview_plain(markdown: str) -> str:
@@ -195,30 +144,29 @@ def textview_plain(markdown: str) -> str:
     return markdown.replace("\\", "")
 
 
-def test_report_reader_shows_fields_text_and_highlighted_activities(
-    activity_app, activity_warehouse: Path
-) -> None:
-    app, demo_warehouse = activity_app, activity_warehouse
+def sample_report_id(wh: Path) -> str:
+    return sql(
+        wh, "SELECT report_id FROM reports WHERE institution_id = ? AND status = 'current'", [SAMPLE_USCC]
+    )[0][0]
+
+
+def test_report_reader_shows_fields_text_and_highlighted_activities(app, dashboard_warehouse: Path) -> None:
     at = app("reports")
     at.text_input(key="rep_q").input(SAMPLE_NAME).run()
     assert_clean(at)
     assert any(SAMPLE_NAME in o for o in at.selectbox(key="rep_pick").options)
-    report_id = warehouse.run_query(
-        f"SELECT report_id FROM reports WHERE name = '{SAMPLE_NAME}' AND status = 'current'", demo_warehouse
-    ).rows[0][0]
-    at = app("reports", report=report_id)
-    assert_clean(at)
+    at = app("reports", report=sample_report_id(dashboard_warehouse))
     assert any(SAMPLE_NAME in h.value for h in at.header)
     fields = next(d.value for d in at.dataframe if "字段 Field" in d.value.columns)
     values = dict(zip(fields["字段 Field"], fields["值 Value"], strict=True))
     assert values["年初净资产(万元)"] == "2.17" and values["期末净资产(万元)"] == "1.35"
     evidence = [
         row[0]
-        for row in warehouse.run_query(
-            "SELECT e.evidence FROM exchange_activities e JOIN reports r USING (report_id) "
-            f"WHERE r.name = '{SAMPLE_NAME}' AND r.status = 'current'",
-            demo_warehouse,
-        ).rows
+        for row in sql(
+            dashboard_warehouse,
+            "SELECT evidence FROM exchange_activities WHERE institution_id = ? AND report_status = 'current'",
+            [SAMPLE_USCC],
+        )
     ]
     marked = " ".join(
         textview_plain(m)
@@ -230,13 +178,58 @@ def test_report_reader_shows_fields_text_and_highlighted_activities(
         assert sentence in marked, sentence
 
 
+def test_report_markup_is_escaped_in_the_reader(app, dashboard_warehouse: Path) -> None:
+    report_id = sql(
+        dashboard_warehouse,
+        "SELECT report_id FROM reports WHERE name = ? AND report_year = 2024",
+        [HOSTILE_NAME],
+    )[0][0]
+    at = app("reports", report=report_id)
+    assert [h.value for h in at.header if "示例中心" in h.value] == [
+        textview.escape_markdown(HOSTILE_NAME) + " · 2024 年度"
+    ]
+    text = [m.value for m in at.markdown if "window" in m.value]
+    assert text and all(HOSTILE_SCRIPT not in t and "**不是粗体**" not in t for t in text)
+    assert any(HOSTILE_SCRIPT in textview_plain(t) for t in text)
+    fields = next(d.value for d in at.dataframe if "字段 Field" in d.value.columns)
+    purpose = fields[fields["字段 Field"] == "宗旨和业务范围"]["值 Value"].iloc[0]
+    assert purpose.startswith(HOSTILE_SCRIPT + "**不是粗体**")  # a dataframe cell: shown as text
+
+
 def test_global_filters_change_the_numbers(app) -> None:
     everything = metrics(app("overview"))
     one_year = metrics(app("overview", years="2024-2024"))
-    zhejiang_huzhou = metrics(app("overview", province="浙江省", city="湖州市"))
-    assert one_year["报告 Reports"] != everything["报告 Reports"]
-    assert zhejiang_huzhou["单位 Institutions"] != everything["单位 Institutions"]
-    assert int(zhejiang_huzhou["单位 Institutions"]) >= 1
+    huzhou = metrics(app("overview", province="浙江省", city="湖州市"))
+    assert number(one_year["报告 Reports"]) < number(everything["报告 Reports"])
+    assert one_year["年度 Years"] == "2024–2024"
+    assert huzhou["单位 Institutions"] == "2"  # the real sample and its hostile copy
+    assert huzhou["交流活动 Activities"] != everything["交流活动 Activities"]
+
+
+def test_the_institution_kind_filter_uses_the_warehouse_column(app, dashboard_warehouse: Path) -> None:
+    kinds = dict(sql(dashboard_warehouse, "SELECT kind, count(*) FROM institutions GROUP BY kind"))
+    assert kinds.get("高校", 0) >= 1 and kinds.get("对外友协", 0) >= 1
+    at = app("overview", kind="高校")
+    assert at.multiselect(key="f_kind").value == ["高校"]
+    assert set(at.multiselect(key="f_kind").options) == set(kinds)
+    assert number(metrics(at)["单位 Institutions"]) == kinds["高校"]
+    at = app("institutions", kind="对外友协")
+    listed = next(d.value for d in at.dataframe if "单位类别" in d.value.columns)
+    assert set(listed["单位类别"]) == {"对外友协"} and SAMPLE_NAME in set(listed["名称"])
+
+
+def test_a_snapshot_from_before_the_kind_column_still_renders(
+    dashboard_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(dashboard_warehouse.parent / "published", tmp_path / "published")
+    old = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse.snapshot_path(old))) as con:
+        con.execute("DROP VIEW main.institutions; ALTER TABLE core.institutions DROP COLUMN kind")
+        con.execute("CREATE VIEW main.institutions AS SELECT * FROM core.institutions")
+    run = _runner(old, monkeypatch)
+    at = run("overview")
+    assert at.multiselect(key="f_kind").options == ["其他"]
+    assert run("institutions", kind="其他").dataframe
 
 
 def test_filters_are_kept_in_the_url(app) -> None:
@@ -249,26 +242,68 @@ def test_filters_are_kept_in_the_url(app) -> None:
 
 
 def test_finance_filters_change_the_numbers(app) -> None:
-    at = app("finances")
-    before = metrics(at)["报告 Reports"]
-    at = app("finances", years="2024-2024")
-    assert metrics(at)["报告 Reports"] != before
+    before = metrics(app("finances"))["报告 Reports"]
+    after = metrics(app("finances", years="2024-2024"))["报告 Reports"]
+    assert number(after) < number(before)
 
 
-def test_drill_down_from_a_country_lists_evidence(activity_app, activity_warehouse: Path) -> None:
-    top = warehouse.run_query(
-        "SELECT country_code FROM activity_countries GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
-        activity_warehouse,
-    ).rows[0][0]
-    at = activity_app("exchange", d_country=top)
-    assert any("共" in m.value and "项活动" in m.value for m in at.markdown)
+def test_continuity_breaks_come_from_the_warehouses_check(app, dashboard_warehouse: Path) -> None:
+    flagged = sql(
+        dashboard_warehouse,
+        "SELECT institution_id, report_year FROM data_quality_issues"
+        " WHERE check_name = 'net_assets_continuity'",
+    )
+    assert (HOSTILE_USCC, 2024) in flagged  # 2023 ends at 3.00, 2024 begins at 2.17
+    at = app("quality")
+    breaks = next(d.value for d in at.dataframe if "本年年初净资产" in d.value.columns)
+    assert len(breaks) == len(flagged)
+    row = breaks[breaks["institution_id"] == HOSTILE_USCC].iloc[0]
+    assert (row["年度"], row["上年期末净资产"], row["本年年初净资产"]) == (2024, 3.0, 2.17)
+    assert round(row["差额"], 2) == -0.83
+    assert number(metrics(app("finances"))["衔接断裂 Continuity breaks"]) == len(flagged)
+    assert number(metrics(app("finances", years="2019-2023"))["衔接断裂 Continuity breaks"]) < len(flagged)
+
+
+def test_compare_institutions_on_one_chart(app) -> None:
+    at = app("institutions")
+    at.text_input(key="inst_q").input("人民对外友好协会").run()
+    options = at.multiselect(key="inst_compare").options
+    assert SAMPLE_NAME in options and len(options) >= 3
+    at.multiselect(key="inst_compare").set_value(options[:3]).run()
+    assert_clean(at)
+    compared = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["单位", "年度"])
+    assert set(compared["单位"]) == set(options[:3])
+
+
+def test_drill_down_from_a_country_lists_evidence(app, dashboard_warehouse: Path) -> None:
+    top, n = sql(
+        dashboard_warehouse,
+        "SELECT c.country_code, count(*)"
+        " FROM activity_countries c JOIN exchange_activities a USING (activity_id)"
+        " WHERE a.report_status = 'current' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+    )[0]
+    at = app("exchange", d_country=top)
+    assert any(f"共 {n} 项活动" in m.value for m in at.markdown)
     assert any(":orange-background[" in m.value for m in at.markdown)
 
 
-def test_data_quality_page_counts_files(app) -> None:
-    m = metrics(app("quality"))
-    assert int(m["文件 Files seen"].replace(",", "")) >= 1
-    assert int(m["已入库 loaded"].replace(",", "")) >= 1
+def test_data_quality_page_reads_the_warehouses_checks(app, dashboard_warehouse: Path) -> None:
+    at = app("quality")
+    m = metrics(at)
+    seen, loaded = sql(
+        dashboard_warehouse,
+        "SELECT sum(files), sum(files) FILTER (outcome = 'loaded') FROM file_outcomes",
+    )[0]
+    assert number(m["文件 Files seen"]) == seen and number(m["已入库 loaded"]) == loaded
+    assert all(number(m[f"{label} {key}"]) >= 1 for key, label in (("quarantined", "已隔离"),))
+    checks = next(d.value for d in at.dataframe if "检查" in d.value.columns and "metric" in d.value.columns)
+    names = {row[0] for row in sql(dashboard_warehouse, "SELECT check_name FROM quality_summary")}
+    assert set(checks["check_name"]) == names and "净资产年度衔接" in set(checks["检查"])
+    issues = next(
+        d.value for d in at.dataframe if "说明" in d.value.columns and "check_name" in d.value.columns
+    )
+    expected = sql(dashboard_warehouse, "SELECT count(*) FROM data_quality_issues")[0][0]
+    assert len(issues) == expected
 
 
 @pytest.mark.parametrize(

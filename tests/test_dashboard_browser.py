@@ -1,7 +1,9 @@
 """The real dashboard server in headless Chromium (Debian's /usr/bin/chromium through Python Playwright).
 
+One server for the module, on the `dashboard_warehouse` session fixture (tests/conftest.py: `nianbao ingest`
+of the real sample, the demo corpus and a copy of the sample with `<script>`, entities and Markdown in it).
 Opens every page: no error element, the Chinese text is there; clicks a square of the country × year chart
-and sees the activities with their evidence highlighted; a report containing `<script>` shows it as text.
+and sees the activities with their evidence highlighted; the hostile report shows its markup as text.
 Screenshots go to the pytest temp folder (and to $NIANBAO_SCREENSHOTS when set).
 """
 
@@ -12,10 +14,11 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashboard.testing import CHROMIUM, launch_chromium, server, wait_ready
+from dashboard.testing import CHROMIUM, click_busiest_square, launch_chromium, page_url, server, wait_ready
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -24,7 +27,10 @@ if not CHROMIUM.exists():
     )
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from test_dashboard_apptest import PAGES, build_activity_warehouse  # noqa: E402
+from conftest import HOSTILE_NAME, HOSTILE_SCRIPT  # noqa: E402
+from test_dashboard_apptest import PAGES  # noqa: E402
+
+from nianbao import warehouse  # noqa: E402
 
 ERROR = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 HIGHLIGHT_JS = """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] span')]
@@ -33,15 +39,9 @@ HIGHLIGHT_JS = """() => [...document.querySelectorAll('[data-testid="stMarkdownC
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    wh = build_activity_warehouse(tmp_path_factory.mktemp("dashboard_browser"))
-    with server(wh) as url:
-        yield url, wh
-
-
-@pytest.fixture(scope="module")
-def base_url(served) -> str:
-    return served[0]
+def base_url(dashboard_warehouse: Path):
+    with server(dashboard_warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +77,9 @@ def test_a_cjk_font_is_installed() -> None:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders_in_chromium(base_url: str, page, shots: Path, name: str) -> None:
-    page.goto(f"{base_url}/{name}")
+    page.goto(page_url(base_url, name))
     wait_ready(page)
+    assert page.get_by_text("Page not found").count() == 0
     title = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
     assert re.search(r"[\u4e00-\u9fff]", title) or name == "sql", title
     assert page.locator(ERROR).count() == 0, page.locator(ERROR).first.inner_text()
@@ -87,40 +88,50 @@ def test_every_page_renders_in_chromium(base_url: str, page, shots: Path, name: 
     assert not page.js_errors, page.js_errors
 
 
-def test_clicking_the_country_year_chart_shows_evidence(base_url: str, page, shots: Path) -> None:
-    page.goto(f"{base_url}/exchange")
+def test_clicking_the_country_year_chart_shows_evidence(
+    base_url: str, dashboard_warehouse: Path, page, shots: Path
+) -> None:
+    page.goto(page_url(base_url, "exchange"))
     wait_ready(page)
     assert page.evaluate(HIGHLIGHT_JS) == []
-    square = page.locator(".js-plotly-plot .scatterlayer .trace .points path").first
-    square.scroll_into_view_if_needed()
-    box = square.bounding_box()
-    assert box, "no square in the chart"
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
-    wait_ready(page)
-    page.get_by_text("项活动").first.wait_for(timeout=20_000)
+    click_busiest_square(page)
+    query = parse_qs(urlparse(page.url).query)
+    country, year = query["d_country"][0], int(query["d_year"][0])
+    with warehouse.connect(dashboard_warehouse) as con:
+        expected = [
+            row[0]
+            for row in con.execute(
+                "SELECT a.evidence FROM exchange_activities a JOIN activity_countries c USING (activity_id)"
+                " WHERE c.country_code = ? AND a.report_year = ? AND a.report_status = 'current'",
+                [country, year],
+            ).fetchall()
+        ]
+    assert len(expected) >= 2  # the busiest square
+    page.get_by_text(f"共 {len(expected)} 项活动").first.wait_for(timeout=20_000)
     evidence = page.evaluate(HIGHLIGHT_JS)
     assert evidence, "no highlighted evidence after the click"
+    assert all(any(e.strip() in x for x in expected) for e in evidence), evidence
     assert page.locator(ERROR).count() == 0
     page.get_by_text("活动明细与原文").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "exchange_drilldown.png"), full_page=True)
 
 
-def test_report_text_with_a_script_tag_is_shown_as_text(tmp_path: Path, page, shots: Path) -> None:
-    from dashboard import sample_warehouse
-    from nianbao import warehouse
-
-    wh = tmp_path / "warehouse.duckdb"
-    sample_warehouse.build(wh, institutions=12)  # one of its reports says `<script>...</script> **...**`
-    rows = warehouse.run_query(
-        "SELECT report_id FROM report_texts WHERE narrative LIKE '%<script>%' LIMIT 1", wh
-    ).rows
-    with server(wh) as url:
-        page.goto(f"{url}/reports?report={rows[0][0]}")
-        wait_ready(page)
-        text = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
-        assert "<script>window.__nianbao_xss=1</script>" in text
-        assert "**不是粗体**" in text
-        assert page.evaluate("() => window.__nianbao_xss") is None
-        assert page.locator('[data-testid="stMainBlockContainer"] script').count() == 0
-        page.screenshot(path=str(shots / "report_script.png"), full_page=True)
+def test_report_text_with_a_script_tag_is_shown_as_text(
+    base_url: str, dashboard_warehouse: Path, page, shots: Path
+) -> None:
+    with warehouse.connect(dashboard_warehouse) as con:
+        report_id = con.execute(
+            "SELECT report_id FROM reports WHERE name = ? AND report_year = 2024", [HOSTILE_NAME]
+        ).fetchone()[0]
+    page.goto(f"{base_url}/reports?report={report_id}")
+    wait_ready(page)
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    text = main.inner_text()
+    assert HOSTILE_NAME in main.locator("h2").first.inner_text()  # the name's ** are not bold
+    assert text.count(HOSTILE_SCRIPT) >= 1
+    assert "**不是粗体** _不是斜体_ [不是链接](javascript:alert(1))" in text
+    assert "&lt;b&gt;不是标签&lt;/b&gt; &amp; $x^2$" in text  # entities not decoded, no math
+    assert page.evaluate("() => window.__nianbao_xss") is None
+    assert main.locator("script").count() == 0 and main.locator("a[href^='javascript']").count() == 0
+    assert not page.js_errors, page.js_errors
+    page.screenshot(path=str(shots / "report_script.png"), full_page=True)

@@ -21,6 +21,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from transforms.normalize.kind import institution_kind
+
 # ---------------------------------------------------------------------------------------------------------
 # Schemas (== staging tables)
 # ---------------------------------------------------------------------------------------------------------
@@ -86,6 +88,7 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
         ("problem_count", _I32),
         ("error_count", _I32),
         ("activity_count", _I32),
+        ("institution_kind", _S),
     ),
     "finances": _schema(
         ("report_id", _S),
@@ -377,6 +380,7 @@ class TableBatch:
             problem_count=len(problems),
             error_count=sum(1 for p in problems if p.get("severity") == "error"),
             activity_count=len(activities),
+            institution_kind=institution_kind(name),
         )
         self.rows["reports"].append(report)
 

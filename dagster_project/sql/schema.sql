@@ -31,8 +31,9 @@ CREATE TABLE IF NOT EXISTS staging.reports (
     address VARCHAR, province VARCHAR, city VARCHAR, district VARCHAR, admin_code VARCHAR, sponsor VARCHAR,
     funding_source VARCHAR, funding_source_category VARCHAR, purpose_scope VARCHAR, website_name VARCHAR,
     qualifications VARCHAR, awards_litigation VARCHAR, donations VARCHAR,
-    problem_count INTEGER, error_count INTEGER, activity_count INTEGER
+    problem_count INTEGER, error_count INTEGER, activity_count INTEGER, institution_kind VARCHAR
 );
+ALTER TABLE staging.reports ADD COLUMN IF NOT EXISTS institution_kind VARCHAR;  -- warehouses made before it
 CREATE TABLE IF NOT EXISTS staging.finances (
     report_id VARCHAR, institution_id VARCHAR, report_year INTEGER, startup_capital_wan DOUBLE,
     net_assets_begin_wan DOUBLE, net_assets_end_wan DOUBLE, net_assets_change_wan DOUBLE, headcount INTEGER
@@ -110,6 +111,7 @@ COMMENT ON COLUMN staging.reports.donations IS '接受捐赠以及使用情况 /
 COMMENT ON COLUMN staging.reports.problem_count IS '抽取问题数 / Number of extraction problems';
 COMMENT ON COLUMN staging.reports.error_count IS '错误级问题数 / Number of error-severity problems';
 COMMENT ON COLUMN staging.reports.activity_count IS '对外交流活动数 / Number of exchange activities';
+COMMENT ON COLUMN staging.reports.institution_kind IS '单位类别(由单位名称按规则判断) / Institution kind, from the name by keyword rules';
 COMMENT ON TABLE staging.finances IS '本批次的财务行 / Finance rows of the batch';
 COMMENT ON COLUMN staging.finances.report_id IS '报告标识 / Report id';
 COMMENT ON COLUMN staging.finances.institution_id IS '单位标识 / Institution id';
@@ -269,8 +271,10 @@ CREATE TABLE IF NOT EXISTS core.reports (
     error_count INTEGER,
     activity_count INTEGER,
     loaded_at TIMESTAMP,
-    run_id VARCHAR
+    run_id VARCHAR,
+    institution_kind VARCHAR
 );
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS institution_kind VARCHAR;  -- warehouses made before it
 COMMENT ON TABLE core.reports IS '年度报告: 每个单位-年度一份 current,被更正的旧报告为 superseded 仍可查 / Annual reports: one current per institution-year, older corrected ones kept as superseded';
 COMMENT ON COLUMN core.reports.report_id IS '报告标识 <年度>_<单位标识>_<sha256前12位> / Report id';
 COMMENT ON COLUMN core.reports.institution_id IS '单位标识 / Institution id (see institutions)';
@@ -307,6 +311,7 @@ COMMENT ON COLUMN core.reports.error_count IS '错误级问题数 / Error-severi
 COMMENT ON COLUMN core.reports.activity_count IS '对外交流活动数 / Exchange activities';
 COMMENT ON COLUMN core.reports.loaded_at IS '入库时间 / Loaded at (UTC)';
 COMMENT ON COLUMN core.reports.run_id IS '入库运行 / Run that loaded it';
+COMMENT ON COLUMN core.reports.institution_kind IS '单位类别(由本报告的单位名称判断: 医院、高校、中小学、对外友协……其他) / Institution kind from this report''s name (transforms/data/institution_kind_rules.csv)';
 
 CREATE TABLE IF NOT EXISTS core.institutions (
     institution_id VARCHAR PRIMARY KEY,
@@ -327,8 +332,10 @@ CREATE TABLE IF NOT EXISTS core.institutions (
     website_name VARCHAR,
     first_year INTEGER,
     last_year INTEGER,
-    report_count INTEGER
+    report_count INTEGER,
+    kind VARCHAR
 );
+ALTER TABLE core.institutions ADD COLUMN IF NOT EXISTS kind VARCHAR;  -- warehouses made before it
 COMMENT ON TABLE core.institutions IS '事业单位(取最近一期报告的信息) / Public institutions, attributes from their latest current report';
 COMMENT ON COLUMN core.institutions.institution_id IS '单位标识: 有效信用代码,否则 X- 开头的稳定代理键 / Valid USCC, else a stable surrogate starting with X-';
 COMMENT ON COLUMN core.institutions.uscc IS '统一社会信用代码(原样) / USCC, verbatim';
@@ -349,6 +356,7 @@ COMMENT ON COLUMN core.institutions.website_name IS '网站名称 / Website name
 COMMENT ON COLUMN core.institutions.first_year IS '最早报告年度 / First report year';
 COMMENT ON COLUMN core.institutions.last_year IS '最近报告年度 / Last report year';
 COMMENT ON COLUMN core.institutions.report_count IS '当前报告数 / Number of current reports';
+COMMENT ON COLUMN core.institutions.kind IS '单位类别(由最新名称按关键词规则判断,如 医院、高校、中小学、对外友协、外事服务、科研院所;无法判断为 其他) / Institution kind from its latest name by keyword rules (transforms/data/institution_kind_rules.csv); 其他 when no rule matches';
 
 CREATE TABLE IF NOT EXISTS core.institution_history (
     institution_id VARCHAR NOT NULL,

@@ -69,6 +69,6 @@ with tab_breaks:
 with tab_outliers:
     st.caption("同年度内超出四分位距 3 倍的值。")
     out = outliers(rows, metric)
-    ui.table(out[["单位", "年度", metric, "省", "市", "类型"]], "outliers", key="fin_outliers")
+    ui.table(out[["单位", "年度", metric, "省", "市", "单位类别"]], "outliers", key="fin_outliers")
 with tab_all:
     ui.table(rows.drop(columns=["institution_id", "report_id"]), "finances", key="fin_all")

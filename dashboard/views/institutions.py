@@ -34,7 +34,7 @@ with tab_profile:
     if profile is None:
         st.info("在上表中选择一个单位查看档案。 Select an institution in the table above.")
     else:
-        st.header(profile["name"])
+        st.header(textview.escape_markdown(profile["name"] or "—"))
         a, b, c = st.columns(3)
         a.markdown(f"**统一社会信用代码** {textview.escape_markdown(profile['uscc'] or '—')}")
         a.markdown(f"**法定代表人** {textview.escape_markdown(profile['legal_representative'] or '—')}")
@@ -42,7 +42,7 @@ with tab_profile:
         b.markdown(f"**经费来源** {textview.escape_markdown(profile['funding_source'] or '—')}")
         place = " ".join(x for x in (profile["province"], profile["city"], profile["district"]) if x)
         c.markdown(f"**所在地** {textview.escape_markdown(place or '—')}")
-        c.markdown(f"**类型** {profile['kind']}")
+        c.markdown(f"**单位类别** {textview.escape_markdown(profile['kind'])}")
         former = profile.get("former_names")
         if former is not None and len(former):
             st.markdown("**曾用名** " + textview.escape_markdown("、".join(former)))

@@ -10,7 +10,7 @@ st.title("概览 Overview")
 st.caption(filters.describe(f))
 
 counts = queries.overview_counts(f)
-cols = st.columns(6)
+cols = [*st.columns(3), *st.columns(3)]  # two rows: "2019–2024" does not fit a sixth of the page
 years = (
     f"{int(counts['first_year'])}–{int(counts['last_year'])}"
     if counts["first_year"] == counts["first_year"] and counts["first_year"] is not None

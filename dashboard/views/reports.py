@@ -42,9 +42,12 @@ if rep is None:
     st.info("请选择一份报告。 Choose a report above, or open one from an activity on the exchange page.")
     st.stop()
 
-st.header(f"{rep['name']} · {rep['report_year']} 年度")
+st.header(f"{textview.escape_markdown(rep['name'] or '—')} · {rep['report_year']} 年度")
 status = "当前 current" if rep["status"] == "current" else "已被更正替代 superseded"
-st.caption(f"状态 {status} · 文件 {rep['file_name']} · 格式 {rep['format']} · sha256 {rep['sha256'][:12]}…")
+st.caption(
+    f"状态 {status} · 文件 {textview.escape_markdown(rep['file_name'] or '')} · 格式 {rep['format']}"
+    f" · sha256 {rep['sha256'][:12]}…"
+)
 
 narrative = queries.report_text(report_id)
 acts = queries.report_activities(report_id)
@@ -129,7 +132,7 @@ with side:
         ui.table(display, f"activities_{report_id}", key="rep_acts")
     st.subheader("原始文件 Original file")
     source = Path(rep["source_path"] or "")
-    st.caption(str(source))
+    st.caption(textview.escape_markdown(str(source)))
     if source.is_file():
         st.download_button(
             "下载原始文件 Download the original",

@@ -19,7 +19,7 @@ SELECT l.institution_id, l.uscc, l.uscc_valid, l.name,
        list_sort(list_filter(a.names, lambda x: x IS DISTINCT FROM l.name)) AS former_names,
        l.legal_representative, l.address, l.province, l.city, l.district, l.admin_code, l.sponsor,
        l.funding_source, l.funding_source_category, l.purpose_scope, l.website_name,
-       a.first_year, a.last_year, a.report_count
+       a.first_year, a.last_year, a.report_count, l.institution_kind AS kind
 FROM latest l JOIN agg a USING (institution_id);
 
 -- A new version whenever one of the registered attributes differs from the previous year's report.

@@ -157,7 +157,7 @@ def country_year_matrix(df: pd.DataFrame) -> go.Figure:
 
 def direction_year(df: pd.DataFrame) -> go.Figure:
     if df.empty:
-        return empty("当前筛选下没有互访")
+        return empty("当前筛选下没有访问")
     data = df.assign(方向=df["direction"].map(lambda v: labels.of(labels.DIRECTION, v)))
     fig = px.bar(
         data,
@@ -166,7 +166,7 @@ def direction_year(df: pd.DataFrame) -> go.Figure:
         color="方向",
         barmode="group",
         custom_data=["direction", "year"],
-        labels={"year": "年度", "activities": "互访次数"},
+        labels={"year": "年度", "activities": "访问次数"},
         color_discrete_map=DIRECTION_COLORS,
     )
     fig.update_xaxes(dtick=1)

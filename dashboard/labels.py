@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 KIND = {
-    "visit": "互访",
+    "visit": "访问",
     "hosted_event": "主办活动",
     "online_event": "线上活动",
     "agreement": "签约协议",

@@ -77,7 +77,8 @@ def test_sigkill_mid_run_leaves_previous_state(tmp_path: Path) -> None:
         write_record(second / f"r{i:05d}.txt", make_record(name=f"单位{i}", uscc=uscc, uscc_valid=bool(uscc)))
 
     rolled_back = 0
-    for marker, delay in (("解析 parse", 0.3), ("入库 load", 0.0)):
+    # The first kill lands as parsing starts (before any commit, so it must roll back); the others later.
+    for marker, delay in (("解析 parse", 0.0), ("解析 parse", 0.3), ("入库 load", 0.0)):
         proc = ingest_process(warehouse, [first, second])
         if kill_when(proc, marker, delay):
             now = state(warehouse)

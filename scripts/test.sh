@@ -8,4 +8,4 @@ fi
 source scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=10 "$@"

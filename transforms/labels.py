@@ -80,18 +80,67 @@ def _prefix_pattern() -> re.Pattern[str]:
     )
 
 
+# match_label is called on every cell of every report and the same label cells recur in every report: a
+# memo (bounded, cleared when full) skips the NFKC + regex work for them. Results are pure functions of the
+# cell, so the memo never changes an answer.
+_MATCH_MEMO: dict[str, Label | None] = {}
+_MATCH_MEMO_MAX = 1 << 16
+
+
+@cache
+def _non_label_ideograph() -> re.Pattern[str]:
+    """A CJK unified ideograph that occurs in no label key (nor in the numbering or unit that `label_key`
+    strips). Such a character is NFKC-stable, composes with nothing and survives `label_key`, so a cell
+    holding one cannot be a label: values (names, addresses, prose) are rejected without normalising them."""
+    allowed = set("".join(label_table())) | set("一二三四五六七八九十万元人名个")
+    ranges, start = [], None
+    for code in range(0x4E00, 0xA000 + 1):
+        inside = code < 0xA000 and chr(code) not in allowed
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
+
+
 def match_label(cell: str) -> Label | None:
     """The label a whole cell stands for, or None when the cell is a value."""
     if len(cell) > 60:
         return None
+    try:
+        return _MATCH_MEMO[cell]
+    except KeyError:
+        pass
+    if _non_label_ideograph().search(cell):
+        return None
     key, unit = label_key(cell)
     field = label_table().get(key)
-    return Label(field, unit) if field else None
+    label = Label(field, unit) if field else None
+    if len(_MATCH_MEMO) >= _MATCH_MEMO_MAX:
+        _MATCH_MEMO.clear()
+    _MATCH_MEMO[cell] = label
+    return label
 
 
 # A line of the 'label：value' layout holds a few pairs; past this many label words the rest of the line is
 # the last label's value, which bounds the work a hostile line of ten million label words can cause.
 MAX_INLINE_LABELS = 64
+
+
+@cache
+def _label_first_chars() -> frozenset[str]:
+    """Characters a `_prefix_pattern` match can start with: a variant's first character or a numeral."""
+    return frozenset({v[0] for v in label_table() if len(v) >= 2} | set("一二三四五六七八九十"))
+
+
+def starts_with_label(line: str) -> bool:
+    """Whether `line` begins with a known label and its separator (the first item `find_labels` would give
+    would start at 0): one anchored match instead of a scan of the whole line."""
+    if not line or line[0] not in _label_first_chars():
+        return False
+    match = _prefix_pattern().match(line)
+    return match is not None and match_label(match.group("label")) is not None
 
 
 def find_labels(line: str) -> list[tuple[int, int, Label]]:

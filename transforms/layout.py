@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from transforms.labels import Label, find_labels, match_label
+from transforms.labels import Label, find_labels, match_label, starts_with_label
 
 # Table cells arrive separated by "|" (readers' output, the published text layout) or by tabs (a table
 # copied from a web page or a spreadsheet into a text file).
@@ -29,10 +29,16 @@ class RawField:
     label: Label
     heading: str
     values: list[str] = field(default_factory=list)
+    # (number of values, joined text): `text` is read several times per field while a record is built
+    _joined: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str | None:
-        return join_wrapped(self.values) if self.values else None
+        if not self.values:
+            return None
+        if self._joined is None or self._joined[0] != len(self.values):
+            self._joined = (len(self.values), join_wrapped(self.values))
+        return self._joined[1]
 
     @property
     def paragraphs(self) -> str | None:
@@ -106,6 +112,8 @@ def _tokens(text: str) -> list[tuple[Label | None, str]]:
 
 def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
     """Split 'label：value  label：value' pieces; a piece with no label at its start is one value."""
+    if not starts_with_label(piece):
+        return [(None, piece)]
     found = find_labels(piece)
     if not found or found[0][0] != 0:
         return [(None, piece)]

@@ -1,0 +1,1 @@
+"""Benchmarks of nianbao: `python -m bench` writes BENCHMARKS.md (see bench/__main__.py)."""

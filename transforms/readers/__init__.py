@@ -25,6 +25,7 @@ __all__ = [
     "Document",
     "check_size",
     "load_bytes",
+    "read_capped",
     "read_document",
     "read_file",
     "sniff_format",
@@ -148,21 +149,30 @@ def _read(data: bytes, path: str) -> Document:
     return Document("txt", encoding, text, text_warnings)
 
 
+def read_capped(path: str | os.PathLike[str] | bytes) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of a file (more than the limit means: too large); OSError passes.
+
+    read(MAX_FILE_BYTES + 1) would allocate 20 MB for every 3 KB report (~15 µs each): read the stated size
+    first, and on up to the limit only if the file grew since it was opened.
+    """
+    with open(path, "rb") as handle:
+        size = min(os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
+        data = handle.read(size + 1)
+        if size < len(data) <= MAX_FILE_BYTES:
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+        return data
+
+
 def load_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a report file, refusing an oversized file before loading it into memory."""
+    """The bytes of a report file, refusing an empty or oversized file with a reason."""
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
-        check_size(size, name)
-        with open(name, "rb") as handle:
-            # read(MAX_FILE_BYTES + 1) would allocate 20 MB for every 3 KB report (~15 µs each): read the
-            # stated size first, and on up to the limit only if the file grew since the stat.
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
-            return data
+        check_size(os.stat(name).st_size, name)
+        data = read_capped(name)
     except OSError as exc:
         raise UnreadableFile(name, f"cannot open file ({exc.strerror or type(exc).__name__})") from exc
+    check_size(len(data), name)
+    return data
 
 
 def read_file(path: str | os.PathLike[str]) -> Document:

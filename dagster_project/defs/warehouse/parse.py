@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from nianbao.limits import time_limit
 from transforms.errors import UnreadableFile
-from transforms.readers import MAX_FILE_BYTES, check_size
+from transforms.readers import MAX_FILE_BYTES, check_size, read_capped
 from transforms.tables import FileFacts, TableBatch
 
 DEFAULT_EXTRACTOR = "transforms.extract:extract_bytes"
@@ -75,19 +75,17 @@ def parse_chunk(
     for row in rows:
         raw = row["raw_path"]
         try:
-            size = os.stat(raw).st_size
-            with open(raw, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+            data = read_capped(raw)
         except OSError as exc:
             facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
             batch.add_failure(facts, "vanished", "vanished", f"读取失败 / cannot read: {exc.strerror or exc}")
             failed += 1
             continue
-        if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        if len(data) > MAX_FILE_BYTES:
             # Not read whole and not copied: the reason says why; the file itself stays where it is.
             facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
             try:
-                check_size(max(size, len(data)), row["path"])
+                check_size(max(len(data), row["size_bytes"]), row["path"])
             except UnreadableFile as exc:
                 batch.add_failure(facts, "unreadable", "unreadable", exc.reason)
             failed += 1

@@ -349,6 +349,26 @@ def _pdf_setup() -> dict:
     return _PDF_STYLES
 
 
+def _table_rows(doc: Doc, head: list[Pair]) -> list[list[Pair]]:
+    """Rows of a report table: short pairs two to a row, long values alone, then the narrative and tail."""
+    rows: list[list[Pair]] = []
+    pending: list[Pair] = []
+    for pair in head:
+        if pair.long or len(pending) == 2:
+            if pending:
+                rows.append(pending)
+            pending = []
+        if pair.long:
+            rows.append([pair])
+        else:
+            pending.append(pair)
+    if pending:
+        rows.append(pending)
+    if doc.container:
+        rows.append([Pair(CONTAINER, "")])
+    return rows + [[p] for p in (*doc.sections, *doc.tail)]
+
+
 def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
     styles = _pdf_setup()
     from reportlab.lib import colors
@@ -365,22 +385,7 @@ def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
     width = A4[0] - 36 * mm
     if rng.random() < 0.75:
         data, spans = [], []
-        pending: list[Pair] = []
-        rows_pairs: list[list[Pair]] = []
-        for pair in doc.head:
-            if pair.long or len(pending) == 2:
-                if pending:
-                    rows_pairs.append(pending)
-                pending = []
-            if pair.long:
-                rows_pairs.append([pair])
-            else:
-                pending.append(pair)
-        if pending:
-            rows_pairs.append(pending)
-        if doc.container:
-            rows_pairs.append([Pair(CONTAINER, "")])
-        rows_pairs += [[p] for p in (*doc.sections, *doc.tail)]
+        rows_pairs = _table_rows(doc, doc.head)
         for pairs in rows_pairs:
             r = len(data)
             if len(pairs) == 2:
@@ -487,22 +492,7 @@ def render_docx(doc: Doc, rng: random.Random, stamp: dt.date) -> tuple[bytes, st
         if doc.money_row:
             m = doc.money_row
             pairs += [Pair(m[2], m[3]), Pair(m[4], m[5])]
-        rows: list[list[Pair]] = []
-        pending: list[Pair] = []
-        for pair in pairs:
-            if pair.long or len(pending) == 2:
-                if pending:
-                    rows.append(pending)
-                pending = []
-            if pair.long:
-                rows.append([pair])
-            else:
-                pending.append(pair)
-        if pending:
-            rows.append(pending)
-        if doc.container:
-            rows.append([Pair(CONTAINER, "")])
-        rows += [[p] for p in (*doc.sections, *doc.tail)]
+        rows = _table_rows(doc, pairs)
         merge = rng.random() < 0.5
         table = document.add_table(rows=len(rows), cols=4)
         table.style = "Table Grid"

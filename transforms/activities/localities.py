@@ -24,11 +24,12 @@ from transforms.activities.gazetteer import Gazetteer, Hit
 
 SUFFIXES = "市县郡州省道府区町"
 _WEAK_SUFFIXES = "道府区町"  # only trusted right after a country name
-_NAME = r"[\u4e00-\u9fff]"
+# A name is CJK characters, possibly joined by a hyphen or middle dot (莱茵兰-普法尔茨州, 艾米利亚-罗马涅大区).
+_NAME = r"(?:[\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[-－·・](?=[\u4e00-\u9fff]))"
 _CONNECTOR = re.compile(r"(?:的)?(?:友好城市|姐妹城市|友城|友好省州|友好省|友好州)?")
-_SUFFIXED = re.compile(rf"({_NAME}{{2,8}}?)([{SUFFIXES}])")
+_SUFFIXED = re.compile(rf"({_NAME}{{2,10}}?)([{SUFFIXES}])")
 _BARE = re.compile(rf"({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
-_LIST_NEXT = re.compile(rf"(?:、|及|和|与|以及)({_NAME}{{2,8}}?)([{SUFFIXES}])")
+_LIST_NEXT = re.compile(rf"(?:、|及|和|与|以及)({_NAME}{{2,10}}?)([{SUFFIXES}])")
 _LIST_NEXT_BARE = re.compile(rf"(?:、|及|和|以及)({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
 _PENDING = re.compile(rf"(?:与|和|同|及|、|友城|友好城市|姐妹城市|邀请)({_NAME}{{2,6}}?)([市县郡州省道府])")
 # a sentence or clause that opens with a place and its officials: "X市市长率团…", "X县议会议长…"

@@ -264,6 +264,34 @@ def test_continuity_breaks_come_from_the_warehouses_check(app, dashboard_warehou
     assert number(metrics(app("finances", years="2019-2023"))["衔接断裂 Continuity breaks"]) < len(flagged)
 
 
+def test_finance_page_aggregates_in_sql_and_pages_its_rows(
+    app, dashboard_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import pandas as pd
+
+    from dashboard import db, queries
+
+    n_rows = sql(dashboard_warehouse, "SELECT count(*) FROM finance_trends")[0][0]
+    db._cached_query.clear()
+    opened = []
+    real_open = warehouse.open_snapshot
+    monkeypatch.setattr(warehouse, "open_snapshot", lambda *a: opened.append(a) or real_open(*a))
+    at = app("finances")
+    assert len(opened) <= 2  # two script runs (entry page, then 财务): one shared connection each
+    assert number(metrics(at)["报告 Reports"]) == n_rows
+    page = next(d.value for d in at.dataframe if "举办单位" in d.value.columns)
+    assert len(page) == min(n_rows, 500) and "衔接断裂" in page.columns
+    # The SQL outliers are pandas' 3 × IQR rule on every row; the CSV download holds every row.
+    rows = pd.read_csv(io.BytesIO(queries.finance_rows_csv(queries.Filters())), encoding="utf-8-sig")
+    assert len(rows) == n_rows
+    q = rows.groupby("年度")["期末净资产"].quantile([0.25, 0.75]).unstack()
+    m = rows.join(q.set_axis(["q1", "q3"], axis=1), on="年度")
+    far = (m["期末净资产"] < m.q1 - 3 * (m.q3 - m.q1)) | (m["期末净资产"] > m.q3 + 3 * (m.q3 - m.q1))
+    assert queries.finance_outliers(queries.Filters())[1] == int(far.sum())
+
+
 def test_compare_institutions_on_one_chart(app) -> None:
     at = app("institutions")
     at.text_input(key="inst_q").input("人民对外友好协会").run()

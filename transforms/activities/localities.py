@@ -24,7 +24,7 @@ from transforms.activities.gazetteer import Gazetteer, Hit
 
 SUFFIXES = "市县郡州省道府区町"
 _WEAK_SUFFIXES = "道府区町"  # only trusted right after a country name
-# A name is CJK characters, possibly joined by a hyphen or middle dot (莱茵兰-普法尔茨州, 艾米利亚-罗马涅大区).
+# A name is CJK characters, possibly joined by a hyphen or middle dot (莱茵兰-普法尔茨州).
 _NAME = r"(?:[\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[-－·・](?=[\u4e00-\u9fff]))"
 _CONNECTOR = re.compile(r"(?:的)?(?:友好城市|姐妹城市|友城|友好省州|友好省|友好州)?")
 _SUFFIXED = re.compile(rf"({_NAME}{{2,10}}?)([{SUFFIXES}])")

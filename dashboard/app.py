@@ -39,16 +39,18 @@ if snapshot is None:
     page.run()
     st.stop()
 
-filters.sidebar()
-with st.sidebar:
-    st.caption(f"快照版本 snapshot v{snapshot.version}")
-    if snapshot.last_ingest_at:
-        st.caption(f"最近入库 last ingest {snapshot.last_ingest_at}")
+# One pinned snapshot and at most one read-only connection for the whole run, closed when it ends.
+with db.page_run():
+    filters.sidebar()
+    with st.sidebar:
+        st.caption(f"快照版本 snapshot v{snapshot.version}")
+        if snapshot.last_ingest_at:
+            st.caption(f"最近入库 last ingest {snapshot.last_ingest_at}")
 
-page = st.navigation(
-    [
-        st.Page(HERE / "views" / file, title=title, icon=icon, url_path=url, default=(url == "overview"))
-        for file, title, icon, url in PAGES
-    ]
-)
-page.run()
+    page = st.navigation(
+        [
+            st.Page(HERE / "views" / file, title=title, icon=icon, url_path=url, default=(url == "overview"))
+            for file, title, icon, url in PAGES
+        ]
+    )
+    page.run()

@@ -105,25 +105,48 @@ def compare_net_assets(df: pd.DataFrame) -> go.Figure:
     return _style(fig, "期末净资产对比(万元)")
 
 
-def finance_distribution(df: pd.DataFrame, column: str = "期末净资产") -> go.Figure:
-    if df.empty:
+def finance_distribution(
+    boxes: pd.DataFrame, outliers: pd.DataFrame, column: str = "期末净资产"
+) -> go.Figure:
+    """A box per year from precomputed quartiles and whiskers (`queries.finance_distribution`), with the
+    far-out values (`queries.finance_outliers`) as points."""
+    if boxes.empty:
         return empty()
-    fig = px.box(
-        df, x="年度", y=column, points="outliers", hover_data=["单位"], labels={column: f"{column}(万元)"}
+    fig = go.Figure()
+    fig.add_box(
+        x=boxes["年度"],
+        q1=boxes["q1"],
+        median=boxes["中位数"],
+        q3=boxes["q3"],
+        lowerfence=boxes["lowerfence"],
+        upperfence=boxes["upperfence"],
+        name=column,
+        showlegend=False,
     )
+    if not outliers.empty:
+        fig.add_scatter(
+            x=outliers["年度"],
+            y=outliers[column],
+            mode="markers",
+            name="异常值",
+            text=outliers["单位"],
+            hovertemplate="%{text}<br>%{x}: %{y}<extra>异常值</extra>",
+            marker={"size": 5, "opacity": 0.6},
+            showlegend=False,
+        )
+    unit = "人" if column == "从业人数" else "万元"
+    fig.update_layout(yaxis_title=f"{column}({unit})", xaxis_title="年度")
     fig.update_xaxes(dtick=1)
-    return _style(fig, f"{column}分布(万元,按年度)")
+    return _style(fig, f"{column}分布({unit},按年度;点为超出四分位距 3 倍的值)")
 
 
 def finance_trend(df: pd.DataFrame) -> go.Figure:
+    """Net assets per year: total (bars) and median (line), from `queries.finance_yearly`."""
     if df.empty:
         return empty()
-    g = df.groupby("年度", as_index=False).agg(
-        中位数=("期末净资产", "median"), 合计=("期末净资产", "sum"), 报告数=("report_id", "count")
-    )
     fig = go.Figure()
-    fig.add_bar(x=g["年度"], y=g["合计"], name="期末净资产合计", yaxis="y")
-    fig.add_scatter(x=g["年度"], y=g["中位数"], name="中位数", yaxis="y2", mode="lines+markers")
+    fig.add_bar(x=df["年度"], y=df["合计"], name="期末净资产合计", yaxis="y")
+    fig.add_scatter(x=df["年度"], y=df["中位数"], name="中位数", yaxis="y2", mode="lines+markers")
     fig.update_layout(
         yaxis={"title": "合计(万元)"},
         yaxis2={"title": "中位数(万元)", "overlaying": "y", "side": "right"},

@@ -171,17 +171,93 @@ ORDER BY i.name, r.report_year
 FINANCE_OPTIONS = """
 SELECT DISTINCT sponsor, funding_source_category FROM finance_trends
 """
-FINANCE_ROWS = """
-SELECT t.institution_id, t.report_id, t.report_year AS 年度, t.name AS 单位, t.province AS 省, t.city AS 市,
-       fr.kind AS 单位类别, t.sponsor AS 举办单位, t.funding_source_category AS 经费类别,
-       t.startup_capital_wan AS 开办资金, t.net_assets_begin_wan AS 年初净资产,
-       t.net_assets_end_wan AS 期末净资产,
-       t.net_assets_change_wan AS 净资产变动, t.headcount AS 从业人数,
-       t.prev_net_assets_end_wan AS 上年期末净资产, t.continuity_gap_wan AS 衔接差额,
-       t.continuity_break AS 衔接断裂
-FROM finance_trends t JOIN fr USING (report_id)
-WHERE 1 = 1
+# Everything below aggregates or limits in SQL: the page never pulls all finance rows into pandas (at 100k
+# reports that alone took ≈260 ms). `ft` = the finance rows of `fr` narrowed by sponsor / funding category.
+FINANCE_SCOPE = """
+, ft AS (
+    SELECT t.*, fr.kind
+    FROM finance_trends t JOIN fr USING (report_id)
+    WHERE 1 = 1{where}
+)
 """
+# The measures the page offers, as the columns of finance_trends (a whitelist: only these are formatted in).
+FINANCE_METRICS = {
+    "期末净资产": "net_assets_end_wan",
+    "年初净资产": "net_assets_begin_wan",
+    "净资产变动": "net_assets_change_wan",
+    "开办资金": "startup_capital_wan",
+    "从业人数": "headcount",
+}
+# Per year, and for all years together (总计 = 1): counts, net assets total and median, continuity breaks.
+FINANCE_YEARLY = """
+SELECT report_year AS 年度, grouping(report_year) AS 总计, count(*) AS 报告数,
+       count(DISTINCT institution_id) AS 单位数, sum(net_assets_end_wan) AS 合计,
+       median(net_assets_end_wan) AS 中位数, count(*) FILTER (WHERE continuity_break) AS 衔接断裂
+FROM ft
+GROUP BY GROUPING SETS ((report_year), ())
+ORDER BY 总计 DESC, report_year
+"""
+# Quartiles of one measure per year (linear interpolation, as pandas and Plotly compute them).
+_FINANCE_QUARTILES = """
+, v AS (SELECT report_year, {column} AS x FROM ft WHERE {column} IS NOT NULL),
+q AS (
+    SELECT report_year, count(*) AS n, quantile_cont(x, 0.25) AS q1, quantile_cont(x, 0.5) AS med,
+           quantile_cont(x, 0.75) AS q3
+    FROM v GROUP BY report_year
+)
+"""
+# A box per year: quartiles and Tukey's whiskers (the furthest values within 1.5 × IQR of the quartiles).
+FINANCE_DISTRIBUTION = (
+    _FINANCE_QUARTILES
+    + """
+SELECT q.report_year AS 年度, any_value(q.n) AS n, any_value(q.q1) AS q1, any_value(q.med) AS 中位数,
+       any_value(q.q3) AS q3,
+       min(v.x) FILTER (WHERE v.x >= q.q1 - 1.5 * (q.q3 - q.q1)) AS lowerfence,
+       max(v.x) FILTER (WHERE v.x <= q.q3 + 1.5 * (q.q3 - q.q1)) AS upperfence
+FROM q JOIN v USING (report_year)
+GROUP BY q.report_year ORDER BY q.report_year
+"""
+)
+# Far-out values: beyond 3 × IQR from the quartiles of their year (Tukey); `total` = how many in all. The
+# first `limit` are the most extreme of every year in turn (so a capped list still covers every year).
+FINANCE_OUTLIERS = (
+    _FINANCE_QUARTILES
+    + """
+, o AS (
+    SELECT ft.name, ft.report_year, ft.report_id, ft.{column} AS x, ft.province, ft.city, ft.kind,
+           greatest(q.q1 - ft.{column}, ft.{column} - q.q3) AS off
+    FROM ft JOIN q USING (report_year)
+    WHERE ft.{column} < q.q1 - 3 * (q.q3 - q.q1) OR ft.{column} > q.q3 + 3 * (q.q3 - q.q1)
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY report_year ORDER BY off DESC, name, report_id) AS rn,
+           count(*) OVER () AS total
+    FROM o
+)
+SELECT name AS 单位, report_year AS 年度, x AS "{metric}", province AS 省, city AS 市, kind AS 单位类别, total
+FROM (SELECT * FROM ranked ORDER BY rn, report_year LIMIT ?)
+ORDER BY report_year, off DESC, name, report_id
+"""
+)
+FINANCE_BREAKS = """
+SELECT name AS 单位, report_year AS 年度, prev_net_assets_end_wan AS 上年期末净资产,
+       net_assets_begin_wan AS 年初净资产, continuity_gap_wan AS 衔接差额, province AS 省, city AS 市,
+       count(*) OVER () AS total
+FROM ft WHERE continuity_break
+ORDER BY report_year, name, report_id
+LIMIT ?
+"""
+FINANCE_ROWS = """
+SELECT report_year AS 年度, name AS 单位, province AS 省, city AS 市, kind AS 单位类别, sponsor AS 举办单位,
+       funding_source_category AS 经费类别, startup_capital_wan AS 开办资金,
+       net_assets_begin_wan AS 年初净资产, net_assets_end_wan AS 期末净资产,
+       net_assets_change_wan AS 净资产变动, headcount AS 从业人数,
+       prev_net_assets_end_wan AS 上年期末净资产, continuity_gap_wan AS 衔接差额,
+       continuity_break AS 衔接断裂
+FROM ft
+ORDER BY report_year, name, report_id
+"""
+FINANCE_PAGE = FINANCE_ROWS + "LIMIT ? OFFSET ?"
 
 # ---------------------------------------------------------------------------------------------------------
 # 对外交流
@@ -430,12 +506,77 @@ def finance_options() -> pd.DataFrame:
     return fetch(FINANCE_OPTIONS)
 
 
-def finance_rows(
+def _finance(
+    f: Filters, sponsors: tuple[str, ...], categories: tuple[str, ...], body: str, params: tuple | list = ()
+) -> tuple[str, list]:
+    """Scope + `ft` CTE + `body`, and the parameters in their order."""
+    head, scope_params = scope(f)
+    ft_params: list = []
+    where = _in("t.sponsor", sponsors, ft_params) + _in("t.funding_source_category", categories, ft_params)
+    return head + FINANCE_SCOPE.format(where=where) + body, [*scope_params, *ft_params, *params]
+
+
+def _metric_column(metric: str) -> str:
+    if metric not in FINANCE_METRICS:
+        raise ValueError(f"unknown finance measure {metric!r}")
+    return FINANCE_METRICS[metric]
+
+
+def finance_yearly(
     f: Filters, sponsors: tuple[str, ...] = (), categories: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    params: list = []
-    where = _in("t.sponsor", sponsors, params) + _in("t.funding_source_category", categories, params)
-    return scoped(f, FINANCE_ROWS + where + " ORDER BY t.report_year, t.name", params)
+    """One row per year plus the all-years row (总计 = 1, 年度 NULL), always present."""
+    return fetch(*_finance(f, sponsors, categories, FINANCE_YEARLY))
+
+
+def finance_distribution(
+    f: Filters, sponsors: tuple[str, ...] = (), categories: tuple[str, ...] = (), metric: str = "期末净资产"
+) -> pd.DataFrame:
+    column = _metric_column(metric)
+    return fetch(*_finance(f, sponsors, categories, FINANCE_DISTRIBUTION.format(column=column)))
+
+
+def _capped(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns="total"), total
+
+
+def finance_outliers(
+    f: Filters,
+    sponsors: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    metric: str = "期末净资产",
+    limit: int = 1000,
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` far-out values of `metric` and how many there are in all."""
+    body = FINANCE_OUTLIERS.format(column=_metric_column(metric), metric=metric)
+    return _capped(fetch(*_finance(f, sponsors, categories, body, [limit])))
+
+
+def finance_breaks(
+    f: Filters, sponsors: tuple[str, ...] = (), categories: tuple[str, ...] = (), limit: int = 1000
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` continuity breaks and how many there are in all."""
+    return _capped(fetch(*_finance(f, sponsors, categories, FINANCE_BREAKS, [limit])))
+
+
+def finance_page(
+    f: Filters,
+    sponsors: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    page: int = 0,
+    page_size: int = 500,
+) -> pd.DataFrame:
+    """One page of the finance rows (ordered by year, institution)."""
+    return fetch(*_finance(f, sponsors, categories, FINANCE_PAGE, [page_size, page * page_size]))
+
+
+def finance_rows_csv(f: Filters, sponsors: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> bytes:
+    """Every finance row as CSV, not cached: only for the download button, which runs it when clicked."""
+    sql, params = _finance(f, sponsors, categories, FINANCE_ROWS)
+    if INSTITUTIONS_K in sql and not int(db.fetch(HAS_KIND).iloc[0]["n"]):
+        sql = sql.replace(INSTITUTIONS_K, INSTITUTIONS_NO_KIND)
+    return db.fetch_csv(sql, params)
 
 
 def exchange_totals(f: Filters) -> dict:

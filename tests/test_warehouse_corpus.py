@@ -23,8 +23,8 @@ NARRATIVE = (
 )
 
 
-def json_extract(data: bytes, path: str) -> dict:
-    """Stand-in for transforms.extract.extract_bytes: the file IS the record (JSON)."""
+def json_extract(data: bytes, path: str, **_options: object) -> dict:
+    """Stand-in for transforms.extract.extract_bytes: the file IS the record (JSON); options are ignored."""
     try:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -7,6 +7,7 @@ normalisers clean each value, and every doubt becomes a `problem` in the record 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,18 @@ class _Problems(list):
         self.append({"field": field, "severity": severity, "message": message})
 
 
-def extract_file(path: str | Path) -> Record:
+def extract_file(path: str | Path, *, known_localities: Mapping[str, str] | None = None) -> Record:
     """Read and extract one file; raises UnreadableFile only when it cannot be read at all."""
-    return extract_bytes(load_bytes(path), str(path))
+    return extract_bytes(load_bytes(path), str(path), known_localities=known_localities)
 
 
-def extract_bytes(data: bytes, path: str) -> Record:
-    """The record of one report given its bytes; `path` names it in the record and in errors."""
+def extract_bytes(data: bytes, path: str, *, known_localities: Mapping[str, str] | None = None) -> Record:
+    """The record of one report given its bytes; `path` names it in the record and in errors.
+
+    `known_localities` ({name: ISO country}, learned across a corpus by
+    `transforms.activities.learn_partner_localities`) resolves partner localities that this report names
+    without their country.
+    """
     document = read_document(data, path)
     cells = document.text.count("\n") + document.text.count("|")
     if cells > MAX_CELLS:
@@ -60,7 +66,7 @@ def extract_bytes(data: bytes, path: str) -> Record:
         raw = parse_layout(document.text)
         if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
             raise UnreadableFile(path, "no report field found: this does not look like an annual report")
-        record = build_record(raw, Path(path).name)
+        record = build_record(raw, Path(path).name, known_localities)
     except UnreadableFile:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -114,7 +120,7 @@ def _sections(raw: RawReport) -> dict[str, str]:
     return sections
 
 
-def build_record(raw: RawReport, file_name: str) -> Record:
+def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, str] | None = None) -> Record:
     """Normalise the raw label/value pairs of one report into the record."""
     problems = _Problems()
     values = _first_values(raw, problems)
@@ -224,14 +230,23 @@ def build_record(raw: RawReport, file_name: str) -> Record:
         "qualifications": text("qualifications"),
         "awards_litigation": text("awards_litigation"),
         "donations": text("donations"),
-        "activities": _performed_activities(sections, narrative, home_names_for(institution)),
+        "activities": _performed_activities(
+            sections, narrative, home_names_for(institution), known_localities
+        ),
         "problems": list(problems),
     }
 
 
-def _performed_activities(sections: dict[str, str], narrative: str, home_names: list[str]) -> list[dict]:
+def _performed_activities(
+    sections: dict[str, str],
+    narrative: str,
+    home_names: list[str],
+    known_localities: Mapping[str, str] | None,
+) -> list[dict]:
     """Activities of the narrative, except those in the 下一步打算 section: plans did not happen yet."""
-    activities = extract_activities(narrative[:MAX_ACTIVITY_TEXT], home_names=home_names)
+    activities = extract_activities(
+        narrative[:MAX_ACTIVITY_TEXT], home_names=home_names, known_localities=known_localities
+    )
     if PLANS_SECTION not in sections:
         return activities
     plans_start = 0

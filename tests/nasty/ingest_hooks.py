@@ -11,11 +11,11 @@ from pathlib import Path
 from transforms.extract import extract_bytes
 
 
-def meddling_extract(data: bytes, path: str) -> dict:
+def meddling_extract(data: bytes, path: str, **options: object) -> dict:
     if Path(path).name == os.environ.get("NIANBAO_MEDDLE_TRIGGER"):
         for victim in filter(None, os.environ.get("NIANBAO_MEDDLE_REMOVE", "").split(":")):
             Path(victim).unlink(missing_ok=True)
         for victim in filter(None, os.environ.get("NIANBAO_MEDDLE_MODIFY", "").split(":")):
             with open(victim, "ab") as handle:
                 handle.write("\n备注 | 在读取期间被修改 |\n".encode())
-    return extract_bytes(data, path)
+    return extract_bytes(data, path, **options)

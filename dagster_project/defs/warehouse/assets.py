@@ -86,6 +86,7 @@ def parsed_records(
     out = work / "staging"
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
+    known = loader.known_localities(warehouse.db_path)
     stats = parse_candidates(
         work / "candidates.parquet",
         out,
@@ -94,6 +95,7 @@ def parsed_records(
         workers=parser.workers,
         chunk_size=parser.chunk_size,
         require_valid_uscc=parser.require_valid_uscc,
+        known_localities=known,
         progress=progress.report,
     )
     seconds = time.perf_counter() - started
@@ -103,6 +105,7 @@ def parsed_records(
             "failed": stats.failed,
             "same_sha": stats.same_sha,
             "chunks": stats.chunks,
+            "known_partner_localities": len(known),
             "seconds": round(seconds, 2),
             "files_per_second": round(stats.parsed / seconds, 1) if stats.parsed and seconds else 0.0,
         }

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from nianbao import warehouse as wh
+from transforms.activities import learn_partner_localities
 from transforms.tables import TABLE_SCHEMAS
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -142,6 +143,25 @@ class KnownFiles:
     @classmethod
     def empty(cls) -> KnownFiles:
         return cls({}, set())
+
+
+KNOWN_LOCALITIES_SQL = """
+    SELECT name, country_code FROM core.partner_localities WHERE country_code IS NOT NULL ORDER BY 1, 2
+"""
+
+
+def known_localities(path: Path) -> dict[str, str]:
+    """The partner localities the warehouse already knows with their country, as the extractor takes them.
+
+    A report that writes "赴X市" without the country then resolves X市 because an earlier report (of any
+    institution) wrote it after its country. One vote per (name, country) row; a name claimed by two
+    countries is dropped by `learn_partner_localities` rather than guessed.
+    """
+    if not path.exists():
+        return {}
+    with open_writer(path) as con:
+        rows = con.execute(KNOWN_LOCALITIES_SQL).fetchall()
+    return learn_partner_localities([[{"localities": [{"name": n, "country": c} for n, c in rows]}]])
 
 
 def known_files(path: Path) -> KnownFiles:

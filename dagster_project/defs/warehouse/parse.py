@@ -66,6 +66,7 @@ def parse_chunk(
     extractor_ref: str,
     quarantine_dir: str,
     require_valid_uscc: bool = False,
+    known_localities: dict[str, str] | None = None,
 ) -> tuple[int, int]:
     """Worker: parse `rows` (candidate dicts) and write one Parquet file per non-empty table."""
 
@@ -94,7 +95,11 @@ def parse_chunk(
         facts = FileFacts(row["path"], hashlib.sha256(data).hexdigest(), len(data), row["mtime_ns"])
         try:
             with time_limit(row["path"]):
-                record = extract(data, row["path"])
+                # Only when there is something to pass: pluggable extractors may take (data, path) only.
+                if known_localities:
+                    record = extract(data, row["path"], known_localities=known_localities)
+                else:
+                    record = extract(data, row["path"])
         except UnreadableFile as exc:
             batch.add_failure(facts, "unreadable", "unreadable", exc.reason)
         except Exception as exc:
@@ -128,6 +133,7 @@ def parse_candidates(
     workers: int = 2,
     chunk_size: int = 500,
     require_valid_uscc: bool = False,
+    known_localities: dict[str, str] | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ParseStats:
     """Parse every `parse` candidate; record `same_sha` / `vanished` ones without reading them."""
@@ -154,7 +160,7 @@ def parse_candidates(
     chunks = [to_parse.slice(i, chunk_size) for i in range(0, total, chunk_size)]
     stats.chunks = len(chunks)
     done = 0
-    args = (str(out_dir), extractor_ref, str(quarantine_dir), require_valid_uscc)
+    args = (str(out_dir), extractor_ref, str(quarantine_dir), require_valid_uscc, known_localities)
     if progress:
         progress("parse", 0, total)
     if workers <= 1 or len(chunks) <= 1:

@@ -109,3 +109,23 @@ def test_tab_separated_table_copied_from_a_web_page() -> None:
     got = fields_of(text)
     assert got["name"] == ["甲市第一医院"]
     assert (got["net_assets_begin"], got["net_assets_end"]) == (["85,321.56"], ["90,102.33"])
+
+
+def test_space_separated_pairs_as_text_copied_from_a_pdf() -> None:
+    text = (
+        "举办单位 甲县文化局\n"
+        "资产损益情况 净资产合计（所有者权益合计） 年初数 312.45 年末数 298.10\n"
+        "网上名称 甲县图书馆.公益 从业人数 18\n"
+        "对《条例》和实施细则有关变更登记规定的执行情况 本年度无变更。\n"
+    )
+    got = fields_of(text)
+    assert got["sponsor"] == ["甲县文化局"]
+    assert (got["net_assets_begin"], got["net_assets_end"]) == (["312.45"], ["298.10"])
+    assert got["headcount"] == ["18"]
+    assert got["registration_changes"] == ["本年度无变更。"]
+
+
+def test_text_under_the_container_label_is_the_narrative_not_the_previous_field() -> None:
+    got = fields_of("举办单位 | 甲市卫健委 |\n开展业务情况 | 全年接待患者10万人次。 |\n")
+    assert got["sponsor"] == ["甲市卫健委"]
+    assert got["container"] == ["全年接待患者10万人次。"]

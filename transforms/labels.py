@@ -18,7 +18,8 @@ _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
 )
 _UNIT_SUFFIX = re.compile(r"\((万元|元|人|名|个)\)$")
-_IGNORED = str.maketrans("", "", "()《》〈〉<>、“”\"'‘’「」[]【】")
+_IGNORED_CHARS = "()《》〈〉<>、“”\"'‘’「」[]【】（）"
+_IGNORED = str.maketrans("", "", _IGNORED_CHARS)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -68,15 +69,17 @@ def label_table() -> dict[str, str]:
 def _prefix_pattern() -> re.Pattern[str]:
     """A regex finding a known label at the start of a line or after white space, followed by a separator.
 
-    Labels may be spread with spaces ('住　　所') and carry a bracketed unit; the separator (colon or white
+    Labels may be spread with spaces ('住　　所'), keep the brackets and quotes `label_key` ignores
+    (对《条例》和…, 接受捐赠（资助）…) and carry a bracketed unit or note; the separator (colon or white
     space) is required so that prose which merely starts with a label word is not split.
     """
     variants = sorted(label_table(), key=len, reverse=True)
-    spaced = ["\\s*".join(map(re.escape, v)) for v in variants if len(v) >= 2]
+    between = f"[\\s{re.escape(_IGNORED_CHARS)}]*"
+    spaced = [between.join(map(re.escape, v)) for v in variants if len(v) >= 2]
     return re.compile(
-        r"(?:^|(?<=\s))(?P<label>(?:[一二三四五六七八九十]+、)?(?:"
+        rf"(?:^|(?<=\s))(?P<label>(?:[一二三四五六七八九十]+、)?{between}(?:"
         + "|".join(spaced)
-        + r")\s*(?:[(（][^)）]{1,6}[)）])?)\s*(?:[:：]|\s|$)"
+        + r")\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?:[:：]|\s|$)"
     )
 
 
@@ -131,7 +134,8 @@ MAX_INLINE_LABELS = 64
 @cache
 def _label_first_chars() -> frozenset[str]:
     """Characters a `_prefix_pattern` match can start with: a variant's first character or a numeral."""
-    return frozenset({v[0] for v in label_table() if len(v) >= 2} | set("一二三四五六七八九十"))
+    firsts = {v[0] for v in label_table() if len(v) >= 2}
+    return frozenset(firsts | set("一二三四五六七八九十") | set(_IGNORED_CHARS))
 
 
 def starts_with_label(line: str) -> bool:

@@ -138,6 +138,9 @@ def parse_layout(text: str) -> RawReport:
             raw = RawField(label, piece)
             fields.append(raw)
             if label.field in ("group", "container"):
+                # Text right after a group or container label is its own (a container's one-block
+                # narrative; a group's note), never the previous field's; a header run starts afresh.
+                current, pending = raw, deque()
                 continue
             # `current` is always the last of `pending` (values are handed out from the front while more
             # than one label waits); comparing by identity keeps a long run of labels linear.

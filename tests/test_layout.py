@@ -129,3 +129,15 @@ def test_text_under_the_container_label_is_the_narrative_not_the_previous_field(
     got = fields_of("举办单位 | 甲市卫健委 |\n开展业务情况 | 全年接待患者10万人次。 |\n")
     assert got["sponsor"] == ["甲市卫健委"]
     assert got["container"] == ["全年接待患者10万人次。"]
+
+
+def test_pairs_separated_by_clause_punctuation() -> None:
+    assert fields_of("年初数：2.17万元；年末数：1.35万元") == {
+        "net_assets_begin": ["2.17万元"],
+        "net_assets_end": ["1.35万元"],
+    }
+    assert fields_of("单位名称：甲医院，法定代表人：张三")["name"] == ["甲医院"]
+    # without a colon after it, a label word after a comma is prose
+    assert fields_of("基本情况：全年工作正常，住所未变，名称未变。") == {
+        "section:基本情况": ["全年工作正常，住所未变，名称未变。"]
+    }

@@ -76,10 +76,12 @@ def _prefix_pattern() -> re.Pattern[str]:
     variants = sorted(label_table(), key=len, reverse=True)
     between = f"[\\s{re.escape(_IGNORED_CHARS)}]*"
     spaced = [between.join(map(re.escape, v)) for v in variants if len(v) >= 2]
+    # After white space a label may be followed by a colon or white space; after a clause separator
+    # (年初数：2.17；年末数：1.35) only by a colon, so that prose is not cut at its commas.
     return re.compile(
-        rf"(?:^|(?<=\s))(?P<label>(?:[一二三四五六七八九十]+、)?{between}(?:"
+        rf"(?:^|(?<=\s)|(?P<after_punct>(?<=[；;，,。])))(?P<label>(?:[一二三四五六七八九十]+、)?{between}(?:"
         + "|".join(spaced)
-        + r")\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?:[:：]|\s|$)"
+        + r")\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?(after_punct)[:：]|(?:[:：]|\s|$))"
     )
 
 

@@ -122,6 +122,8 @@ def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
         out.append((label, piece[start:end].strip()))
         stop = found[index + 1][0] if index + 1 < len(found) else len(piece)
         value = piece[end:stop].strip()
+        if stop < len(piece):
+            value = value.rstrip("；;，,、 \t")  # the separator before the next label is not the value's
         if value:
             out.append((None, value))
     return out

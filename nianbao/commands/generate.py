@@ -99,15 +99,18 @@ def run(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     step = max(1, args.institutions // 20)
+    tty = sys.stderr.isatty()  # redraw one line on a terminal; a line per step in a log
 
     def progress(done: int) -> None:
         if not args.quiet and (done % step == 0 or done == args.institutions):
-            print(f"\r{done}/{args.institutions} institutions", end="", file=sys.stderr, flush=True)
+            line = f"{done}/{args.institutions} institutions"
+            print(f"\r{line}" if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
 
     summary = generate(out, options, progress)
     elapsed = time.perf_counter() - started
     if not args.quiet:
-        print(file=sys.stderr)
+        if tty:
+            print(file=sys.stderr)
         print(
             f"{summary.files} files ({summary.reports} institution-years) in {elapsed:.1f}s "
             f"= {summary.files / elapsed:.0f} files/s → {out}",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import functools
 import gettext
-import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from typing import NamedTuple
 
 import ahocorasick
 import pycountry
+
+from transforms.package_data import package_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -198,17 +199,9 @@ def _rows(name: str) -> Iterator[list[str]]:
     yield from csv.reader(lines[1:])
 
 
-def _package_dir(name: str) -> Path:
-    """Where an installed package lives, found without importing it (cpca's import needs pkg_resources)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(name)
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def _ethnic_groups() -> tuple[str, ...]:
     """The 56 ethnic-group names shipped with cpca (朝鲜族, 蒙古族), longest first."""
-    path = _package_dir("cpca") / "resources" / "56_nations.csv"
+    path = package_dir("cpca") / "resources" / "56_nations.csv"
     names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return tuple(sorted(names, key=len, reverse=True))
 
@@ -225,12 +218,12 @@ def _division_names() -> tuple[set[str], set[str]]:
     """
     current: set[str] = set()
     every: set[str] = set()
-    loc = (_package_dir("stdnum") / "cn" / "loc.dat").read_text(encoding="utf-8")
+    loc = (package_dir("stdnum") / "cn" / "loc.dat").read_text(encoding="utf-8")
     for m in _LOC_RE.finditer(loc):
         every.add(m.group(2))
         if m.group(1) is None or m.group(1).endswith("-]"):
             current.add(m.group(2))
-    with (_package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
+    with (package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
         current.update(row["name"] for row in csv.DictReader(fh) if row.get("name"))
     every |= current
 

@@ -10,11 +10,12 @@ municipalities and 省直辖 units have no unambiguous province/city pair.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from transforms.package_data import package_dir
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,7 @@ _PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾�
 
 
 def adcodes_path() -> Path:
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or spec.origin is None:  # pragma: no cover - cpca is a locked dependency
-        raise RuntimeError("cpca is not installed; it provides the division-code table")
-    return Path(spec.origin).parent / "resources" / "adcodes.csv"
+    return package_dir("cpca") / "resources" / "adcodes.csv"
 
 
 @cache

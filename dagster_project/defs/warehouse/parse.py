@@ -37,7 +37,8 @@ class ParseStats:
     chunks: int = 0
 
 
-def load_extractor(ref: str) -> Callable[[bytes, str], dict]:
+def load_extractor(ref: str) -> Callable[..., dict]:
+    """The extractor `module:function`, called as f(data, path, known_localities=...) like extract_bytes."""
     module, _, name = ref.partition(":")
     return getattr(importlib.import_module(module), name)
 
@@ -95,11 +96,7 @@ def parse_chunk(
         facts = FileFacts(row["path"], hashlib.sha256(data).hexdigest(), len(data), row["mtime_ns"])
         try:
             with time_limit(row["path"]):
-                # Only when there is something to pass: pluggable extractors may take (data, path) only.
-                if known_localities:
-                    record = extract(data, row["path"], known_localities=known_localities)
-                else:
-                    record = extract(data, row["path"])
+                record = extract(data, row["path"], known_localities=known_localities)
         except UnreadableFile as exc:
             batch.add_failure(facts, "unreadable", "unreadable", exc.reason)
         except Exception as exc:

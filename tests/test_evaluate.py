@@ -146,5 +146,5 @@ def test_eval_command_prints_scores(tmp_path: Path, capsys: pytest.CaptureFixtur
     (gold_dir / "g.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     assert main(["eval", "--gold", str(gold_dir), "--reports", str(reports), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["summary"]["visits"]["tp"] == 1
-    assert out["summary"]["attributes"]["direction"]["accuracy"] == 1.0
+    assert out["visits"]["tp"] == 1
+    assert out["attributes"]["direction"]["accuracy"] == 1.0

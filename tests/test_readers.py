@@ -25,8 +25,9 @@ TABLE_LAYOUTS = ("table",)
 
 
 def _comparable(text: str, spec) -> str:
-    """Text as the fixture's layout allows comparing it: wrapped values lose their line breaks."""
-    if spec.layout == "wrapped":
+    """Text as the fixture's layout allows comparing it: wrapped values lose their line breaks, and so do
+    long HTML and Word cells, whose paragraphs (<p>, <br>, Word paragraphs) the readers keep as lines."""
+    if spec.layout == "wrapped" or spec.format in ("html", "docx"):
         return text.replace("\n", "")
     return text
 
@@ -62,11 +63,18 @@ def test_good_fixture_keeps_every_value(good_fixture, fixture_files, sample_rows
 
 
 def test_table_formats_reproduce_the_sample_rows(good_fixture, fixture_files, sample_rows) -> None:
-    """HTML, DOCX and PDF tables come out as exactly the sample's "cell | cell |" lines."""
+    """HTML, DOCX and PDF tables come out as exactly the sample's "cell | cell |" lines (a long cell's
+    paragraphs are lines of their own, the row ending with the last of them)."""
     if good_fixture.layout not in TABLE_LAYOUTS:
         pytest.skip("not a table layout")
     text = read_file(fixture_files[good_fixture.name]).text
-    rows = [line for line in text.splitlines() if line.endswith(" |")]
+    rows, row = [], ""
+    for line in text.splitlines():
+        row = join_lines([row, line])
+        if line.endswith(" |"):
+            rows.append(row)
+        if line.endswith(" |") or "|" not in row:
+            row = ""
     assert rows == [" | ".join(row) + " |" for row in sample_rows]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from transforms.activities import extract_activities, home_names_for
 from transforms.errors import UnreadableFile
-from transforms.layout import RawField, RawReport, parse_layout
+from transforms.layout import RawField, RawReport, looks_like_address, parse_layout
 from transforms.normalize.changes import parse_registration_changes
 from transforms.normalize.dates import parse_date
 from transforms.normalize.funding import funding_category
@@ -22,6 +22,7 @@ from transforms.normalize.places import Place, division_name, locate, same_divis
 from transforms.normalize.text import clean_text
 from transforms.normalize.uscc import check_uscc, clean_uscc, division_code
 from transforms.normalize.year import report_year
+from transforms.prose_fields import prose_fields
 from transforms.readers import load_bytes, read_document
 
 Record = dict[str, Any]
@@ -88,18 +89,22 @@ def extract_bytes(data: bytes, path: str, *, known_localities: Mapping[str, str]
 
 
 def _first_values(raw: RawReport, problems: _Problems) -> dict[str, RawField]:
-    """The first occurrence of each field; a later, different value for the same field is a problem."""
+    """The first occurrence of each field; a later, different value for the same field is a problem.
+
+    The certificate's registered items come before the cover's: the cover repeats some fields in short
+    form (the name without its second name), and is only read for what the form itself does not state.
+    """
     chosen: dict[str, RawField] = {}
     chosen_text: dict[str, str | None] = {}  # joined once: a hostile file may repeat a label many times
     warned: set[str] = set()
-    for raw_field in raw.fields:
+    for raw_field in sorted(raw.fields, key=lambda f: f.on_cover):
         name = raw_field.label.field
         if name in ("group", "container") or name.startswith("section:"):
             continue
         if name not in chosen or chosen_text[name] is None:
             chosen[name] = raw_field
             chosen_text[name] = raw_field.text
-        elif name not in warned and raw_field.text not in (None, chosen_text[name]):
+        elif not raw_field.on_cover and name not in warned and raw_field.text not in (None, chosen_text[name]):
             warned.add(name)  # one problem per field, not one per repetition
             problems.add(
                 name, "warning", f"stated twice with different values; kept the first ({raw_field.heading})"
@@ -128,10 +133,16 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
     def text(field: str) -> str | None:
         return clean_text(values[field].text) if field in values else None
 
+    prose = prose_fields(raw.preamble + [text for _, text in raw.orphans])
+
     def money(field: str) -> float | None:
-        if field not in values or values[field].text is None:
+        if field in values and values[field].text is not None:
+            written, unit = values[field].text, values[field].value_unit
+        elif field in prose:
+            written, unit = prose[field]
+        else:
             return None
-        amount, error = parse_money_wan(values[field].text, values[field].label.unit)
+        amount, error = parse_money_wan(written, unit)
         if error:
             problems.add(field, "error", error)
         return amount
@@ -144,7 +155,9 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
         if error:
             problems.add("uscc", "error", error)
 
-    place = _place(text("address"), division_code(uscc) if uscc_valid else None, problems)
+    address = text("address") or _address_from_orphans(raw, problems)
+    _report_orphans(raw, problems, address)
+    place = _place(address, division_code(uscc) if uscc_valid else None, problems)
     funding = text("funding_source")
     category = None
     if funding is not None:
@@ -155,8 +168,11 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
             )
 
     headcount = None
-    if values.get("headcount") and values["headcount"].text:
-        headcount, error = parse_count(values["headcount"].text)
+    written_headcount = (
+        values["headcount"].text if values.get("headcount") else "".join(prose.get("headcount", ("", "")))
+    )
+    if written_headcount:
+        headcount, error = parse_count(written_headcount)
         if error:
             problems.add("headcount", "error", error)
 
@@ -180,11 +196,13 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
         "uscc": uscc,
         "uscc_valid": uscc_valid,
         "legal_representative": text("legal_representative"),
-        "address": text("address"),
+        "address": address,
         "province": place.province,
         "city": place.city,
         "district": place.district,
-        "admin_code": place.admin_code,
+        # the registration authority's division (USCC digits 3-8); the address's when the USCC is invalid
+        "admin_code": division_code(uscc) if uscc_valid else place.admin_code,
+        "address_code": place.admin_code,
         "sponsor": text("sponsor"),
         "funding_source": funding,
         "funding_source_category": category,
@@ -256,6 +274,22 @@ def _performed_activities(
         plans_start += len(text) + 1
     plans_end = plans_start + len(sections[PLANS_SECTION])
     return [a for a in activities if not plans_start <= a["span"][0] < plans_end]
+
+
+def _address_from_orphans(raw: RawReport, problems: _Problems) -> str | None:
+    """A form with no 住所 label but an unlabelled row that reads as an address: its label was lost."""
+    for after, orphan in raw.orphans:
+        if looks_like_address(orphan):
+            problems.add("address", "warning", f"address taken from an unlabelled row after {after}")
+            return clean_text(orphan)
+    return None
+
+
+def _report_orphans(raw: RawReport, problems: _Problems, address: str | None) -> None:
+    """Every unlabelled value is named in a problem, so a reader can see what was left out and why."""
+    for after, orphan in raw.orphans:
+        if clean_text(orphan) != address:
+            problems.add(after, "warning", f"unlabelled value after {after} left out: {orphan[:60]!r}")
 
 
 def _place(address: str | None, uscc_division: str | None, problems: _Problems) -> Place:

@@ -47,14 +47,29 @@ def label_key(text: str) -> tuple[str, str | None]:
 
 
 @cache
+def _data() -> dict:
+    return yaml.safe_load(resources.files("transforms.data").joinpath("labels.yaml").read_text("utf-8"))
+
+
+def _script_variants(text: str) -> set[str]:
+    """The label as written in simplified and in traditional characters (單位名稱, 開辦資金): reports copied
+    from Hong Kong, Macao or Taiwan pages, or converted by a publishing tool, keep the form's labels in
+    traditional script. OpenCC gives both the generic traditional and the Taiwan standard forms."""
+    from transforms.normalize.script import to_traditional_forms
+
+    return {text, *to_traditional_forms(text)}
+
+
+@cache
 def label_table() -> dict[str, str]:
     """Map every known label key to its field; built once from the data file."""
-    data = yaml.safe_load(resources.files("transforms.data").joinpath("labels.yaml").read_text("utf-8"))
+    data = _data()
     table: dict[str, str] = {}
 
     def add(variants: list[str], field: str) -> None:
         for variant in variants:
-            table[label_key(variant)[0]] = field
+            for form in _script_variants(label_key(variant)[0]):
+                table.setdefault(form, field)
 
     for field, variants in data["fields"].items():
         add(variants, field)
@@ -62,7 +77,62 @@ def label_table() -> dict[str, str]:
         add(variants, f"section:{section}")
     add(data["container"], "container")
     add(data["groups"], "group")
+    add(data["form_start"], "form_start")
     return table
+
+
+@cache
+def group_keys() -> tuple[str, ...]:
+    """Group label keys, longest first, for reading a group written in front of a field label."""
+    return tuple(sorted((k for k, f in label_table().items() if f == "group"), key=len, reverse=True))
+
+
+def _field_after_groups(key: str) -> str | None:
+    """The field of a key made of group labels then a field label (净资产合计所有者权益合计年末数)."""
+    stripped = key
+    while True:
+        group = next((g for g in group_keys() if stripped.startswith(g) and len(stripped) > len(g)), None)
+        if group is None:
+            break
+        stripped = stripped[len(group) :]
+    if stripped == key:
+        return None
+    field = label_table().get(stripped)
+    return field if field and field not in ("group", "container", "form_start") and ":" not in field else None
+
+
+@cache
+def _phrases(kind: str) -> tuple[str, ...]:
+    return tuple(label_key(p)[0] for p in _data()[kind])
+
+
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度?")
+# Cover and title cells are short; a long cell that happens to quote a title phrase is prose.
+MAX_COVER_CHARS = 40
+
+
+def is_cover(cell: str) -> bool:
+    """Whether a cell is cover or title text of the form (事业单位法人年度报告书, （2023年度）, …局制)."""
+    if len(cell) > MAX_COVER_CHARS:
+        return False
+    key = label_key(cell)[0]
+    return bool(key) and (any(p in key for p in _phrases("cover")) or _YEAR_ONLY.fullmatch(key) is not None)
+
+
+def unit_of_cell(cell: str) -> str | None:
+    """The unit a cell states when it states nothing else (万元, 单位：元), else None."""
+    if len(cell) > 12:
+        return None
+    key = label_key(cell)[0]
+    if key not in _phrases("units"):
+        return None
+    return "元" if key.endswith("元") and not key.endswith("万元") else "万元"
+
+
+def is_column_header_row(cells: list[str]) -> bool:
+    """A row of only column headers (项目 | 内容): a rendering artefact, repeated on every page of a PDF."""
+    headers = _phrases("column_headers")
+    return bool(cells) and all(label_key(c)[0] in headers for c in cells)
 
 
 @cache
@@ -76,10 +146,12 @@ def _prefix_pattern() -> re.Pattern[str]:
     variants = sorted(label_table(), key=len, reverse=True)
     between = f"[\\s{re.escape(_IGNORED_CHARS)}]*"
     spaced = [between.join(map(re.escape, v)) for v in variants if len(v) >= 2]
+    groups = "|".join(between.join(map(re.escape, g)) for g in group_keys())
     # After white space a label may be followed by a colon or white space; after a clause separator
     # (年初数：2.17；年末数：1.35) only by a colon, so that prose is not cut at its commas.
     return re.compile(
-        rf"(?:^|(?<=\s)|(?P<after_punct>(?<=[；;，,。])))(?P<label>(?:[一二三四五六七八九十]+、)?{between}(?:"
+        rf"(?:^|(?<=\s)|(?P<after_punct>(?<=[；;，,。])))"
+        rf"(?P<label>(?:[一二三四五六七八九十]+、|\d{{1,2}}[.、．)]\s*)?{between}(?:(?:{groups}){between})*(?:"
         + "|".join(spaced)
         + r")\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?(after_punct)[:：]|(?:[:：]|\s|$))"
     )
@@ -120,7 +192,7 @@ def match_label(cell: str) -> Label | None:
     if _non_label_ideograph().search(cell):
         return None
     key, unit = label_key(cell)
-    field = label_table().get(key)
+    field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None
     if len(_MATCH_MEMO) >= _MATCH_MEMO_MAX:
         _MATCH_MEMO.clear()
@@ -137,7 +209,7 @@ MAX_INLINE_LABELS = 64
 def _label_first_chars() -> frozenset[str]:
     """Characters a `_prefix_pattern` match can start with: a variant's first character or a numeral."""
     firsts = {v[0] for v in label_table() if len(v) >= 2}
-    return frozenset(firsts | set("一二三四五六七八九十") | set(_IGNORED_CHARS))
+    return frozenset(firsts | set("一二三四五六七八九十0123456789") | set(_IGNORED_CHARS))
 
 
 def starts_with_label(line: str) -> bool:

@@ -13,12 +13,22 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
-from transforms.labels import Label, find_labels, match_label, starts_with_label
+from transforms.labels import (
+    Label,
+    find_labels,
+    is_column_header_row,
+    is_cover,
+    match_label,
+    starts_with_label,
+    unit_of_cell,
+)
 
-# Table cells arrive separated by "|" (readers' output, the published text layout) or by tabs (a table
-# copied from a web page or a spreadsheet into a text file).
-_CELL_SEPARATOR = re.compile(r"[|\t]")
+# Table cells arrive separated by "|" (readers' output, the published text layout), by its full-width and
+# box-drawing forms (GB18030 text, tables drawn in a text editor) or by tabs (a table copied from a web page
+# or a spreadsheet into a text file).
+_CELL_SEPARATOR = re.compile(r"[|\t｜│┃]")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -29,6 +39,12 @@ class RawField:
     label: Label
     heading: str
     values: list[str] = field(default_factory=list)
+    # indexes of values that begin a new paragraph (a blank line or a new cell before them)
+    paragraph_starts: set[int] = field(default_factory=set)
+    # a unit stated in a cell of its own next to the values (万元 | 3.42 | 4.08); else the label's
+    unit: str | None = None
+    # stated on the report's cover, before the certificate's registered items (see labels.yaml form_start)
+    on_cover: bool = False
     # (number of values, joined text): `text` is read several times per field while a record is built
     _joined: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -43,7 +59,17 @@ class RawField:
     @property
     def paragraphs(self) -> str | None:
         """The value with its paragraph breaks kept (narratives, where a line may be a dated entry)."""
-        return join_paragraphs(self.values) if self.values else None
+        if not self.values:
+            return None
+        return join_paragraphs(self.values, self.paragraph_starts | _after_short_lines(self.values))
+
+    @property
+    def value_unit(self) -> str | None:
+        return self.unit or self.label.unit
+
+    @property
+    def is_narrative(self) -> bool:
+        return self.label.field == "container" or self.label.field.startswith("section:")
 
 
 @dataclass
@@ -52,6 +78,25 @@ class RawReport:
 
     fields: list[RawField]
     preamble: list[str]  # text before the first label (titles such as "2024年度事业单位法人年度报告书")
+    # values that stood where no label claimed them (a row whose label was lost in publishing), each with
+    # the field they followed
+    orphans: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _after_short_lines(pieces: list[str]) -> set[int]:
+    """Pieces that follow a line much shorter than the value's longest, with no closing punctuation.
+
+    Text hard-wrapped at a width has lines of about that width until a paragraph ends; a line of less
+    than half of it is a headline or a byline ("信息来源:… 发布日期:…"), not a sentence running on.
+    """
+    if len(pieces) < 2:
+        return set()
+    width = max(map(len, pieces))
+    return {
+        i
+        for i in range(1, len(pieces))
+        if len(pieces[i - 1]) * 2 < width and pieces[i - 1][-1:] not in _SENTENCE_END
+    }
 
 
 def join_wrapped(pieces: list[str]) -> str:
@@ -79,13 +124,19 @@ _PARAGRAPH_START = re.compile(
 )
 
 
-def join_paragraphs(pieces: list[str]) -> str:
+def join_paragraphs(pieces: list[str], starts: set[int] | frozenset[int] = frozenset()) -> str:
     """Like `join_wrapped`, but keep a line break after a finished sentence, after a date standing alone
-    (a chronicle entry's date) and before a numbered heading: those breaks carry meaning for the narrative."""
+    (a chronicle entry's date), before a numbered heading and before the pieces in `starts` (known
+    paragraph starts): those breaks carry meaning for the narrative."""
     parts = [pieces[0]]
     line_is_date = _DATE_ONLY.fullmatch(pieces[0]) is not None  # the current line is only a date
-    for previous, piece in pairwise(pieces):
-        ends_paragraph = previous[-1:] in _SENTENCE_END or line_is_date or _PARAGRAPH_START.match(piece)
+    for index, (previous, piece) in enumerate(pairwise(pieces), start=1):
+        ends_paragraph = (
+            index in starts
+            or previous[-1:] in _SENTENCE_END
+            or line_is_date
+            or _PARAGRAPH_START.match(piece)
+        )
         separator = "\n" if ends_paragraph else _separator(previous, piece)
         parts += (separator, piece)
         line_is_date = _DATE_ONLY.fullmatch(piece if ends_paragraph else separator + piece) is not None and (
@@ -94,19 +145,35 @@ def join_paragraphs(pieces: list[str]) -> str:
     return "".join(parts)
 
 
-def _tokens(text: str) -> list[tuple[Label | None, str]]:
-    """Cut the text into (label, heading) and (None, value) tokens in reading order."""
-    tokens: list[tuple[Label | None, str]] = []
+class _Token(NamedTuple):
+    label: Label | None
+    text: str
+    new_row: bool  # first cell of a line that follows a line ending in a cell separator (a closed row)
+    first_on_line: bool
+    blank_before: bool  # an empty line separates it from the previous token
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Cut the text into label and value tokens in reading order, with where each stands."""
+    tokens: list[_Token] = []
+    previous_closed = blank = False
     for line in text.splitlines():
-        for cell in _CELL_SEPARATOR.split(line):
-            cell = cell.strip()
-            if not cell:
-                continue
+        cells = [c.strip() for c in _CELL_SEPARATOR.split(line)]
+        contents = [c for c in cells if c]
+        if not contents:
+            blank = blank or not line.strip()
+            continue
+        if len(contents) > 1 and is_column_header_row(contents):
+            continue
+        first = True
+        for cell in contents:
             label = match_label(cell)
-            if label is not None:
-                tokens.append((label, cell))
-                continue
-            tokens.extend(_split_inline_labels(cell))
+            pieces = [(label, cell)] if label is not None else _split_inline_labels(cell)
+            for piece_label, piece in pieces:
+                tokens.append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
+                first = False
+        blank = False
+        previous_closed = len(cells) > 1 and not cells[-1]  # the line ends with a separator
     return tokens
 
 
@@ -129,33 +196,98 @@ def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
     return out
 
 
+# An unlabelled line that reads as a street address (a place, a road or building, a number): in a form,
+# such a line after another field's complete value is the 住所 row whose label was lost.
+_ADDRESS_LINE = re.compile(
+    r"^[^，,。；;：:]{0,20}?(?:省|市|区|县|旗|镇|乡)[^，,。；;：:]{0,30}?"
+    r"(?:路|街|道|巷|弄|大道|大街|广场|大厦|楼|园|村|号院|组)[^，,。；;：:]{0,20}?(?:\d|[一二三四五六七八九十])+[^，,。；;：:]{0,12}$"
+)
+
+
+def looks_like_address(text: str) -> bool:
+    return len(text) <= 80 and _ADDRESS_LINE.match(text) is not None
+
+
+class _Assembler:
+    """Hands value tokens to labels; holds the few facts about where the reader is in the form."""
+
+    def __init__(self) -> None:
+        self.fields: list[RawField] = []
+        self.preamble: list[str] = []
+        self.orphans: list[tuple[str, str]] = []
+        self.pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
+        self.current: RawField | None = None
+
+    def label(self, label: Label, heading: str) -> None:
+        raw = RawField(label, heading)
+        self.fields.append(raw)
+        if label.field in ("group", "container", "form_start"):
+            # Text right after a group or container label is its own (a container's one-block narrative;
+            # a group's note), never the previous field's; a header run starts afresh.
+            self.current, self.pending = raw, deque()
+            return
+        # `current` is always the last of `pending` (values are handed out from the front while more than
+        # one label waits); comparing by identity keeps a long run of labels linear.
+        current = self.current
+        if current is not None and not current.values and self.pending and self.pending[-1] is current:
+            self.pending.append(raw)
+        else:
+            self.pending = deque([raw])
+        self.current = raw
+
+    def cover(self, text: str) -> None:
+        """Cover or title text: it ends whatever field was open and is kept for the report year."""
+        self.preamble.append(text)
+        self.current, self.pending = None, deque()
+
+    def value(self, token: _Token) -> None:
+        current = self.current
+        if current is None:
+            self.preamble.append(token.text)
+            return
+        unit = unit_of_cell(token.text) if not current.is_narrative else None
+        if unit is not None:
+            for waiting in self.pending or (current,):
+                if not waiting.values:
+                    waiting.unit = unit
+            return
+        if len(self.pending) > 1:
+            self._append(self.pending.popleft(), token)
+        elif current.values and not current.is_narrative and self._closed(current, token):
+            self.orphans.append((current.label.field, token.text))
+        else:
+            self._append(current, token)
+
+    @staticmethod
+    def _closed(current: RawField, token: _Token) -> bool:
+        """Whether a field that has its value already takes no more of it from this token.
+
+        A new table row, or a paragraph after a blank line, is not the same value continuing; nor is a
+        line that reads as an address after any field but the address (its label was lost).
+        """
+        if token.new_row or token.blank_before:
+            return True
+        return token.first_on_line and current.label.field != "address" and looks_like_address(token.text)
+
+    @staticmethod
+    def _append(raw: RawField, token: _Token) -> None:
+        if raw.values and (token.blank_before or token.new_row):
+            raw.paragraph_starts.add(len(raw.values))
+        raw.values.append(token.text)
+
+
 def parse_layout(text: str) -> RawReport:
     """Assign every value token to the label it belongs to."""
-    fields: list[RawField] = []
-    preamble: list[str] = []
-    pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
-    current: RawField | None = None
-    for label, piece in _tokens(text):
-        if label is not None:
-            raw = RawField(label, piece)
-            fields.append(raw)
-            if label.field in ("group", "container"):
-                # Text right after a group or container label is its own (a container's one-block
-                # narrative; a group's note), never the previous field's; a header run starts afresh.
-                current, pending = raw, deque()
-                continue
-            # `current` is always the last of `pending` (values are handed out from the front while more
-            # than one label waits); comparing by identity keeps a long run of labels linear.
-            if current is not None and not current.values and pending and pending[-1] is current:
-                pending.append(raw)
-            else:
-                pending = deque([raw])
-            current = raw
-            continue
-        if current is None:
-            preamble.append(piece)
-        elif len(pending) > 1:
-            pending.popleft().values.append(piece)
+    assembler = _Assembler()
+    for token in _tokens(text):
+        if token.label is not None:
+            assembler.label(token.label, token.text)
+        elif (assembler.current is None or not assembler.current.is_narrative) and is_cover(token.text):
+            assembler.cover(token.text)
         else:
-            current.values.append(piece)
-    return RawReport(fields, preamble)
+            assembler.value(token)
+    fields = assembler.fields
+    form_start = next((i for i, f in enumerate(fields) if f.label.field == "form_start"), None)
+    for raw in fields[: form_start or 0]:
+        raw.on_cover = True
+    return RawReport(fields, assembler.preamble, assembler.orphans)

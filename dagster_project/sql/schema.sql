@@ -28,12 +28,13 @@ CREATE TABLE IF NOT EXISTS staging.reports (
     report_id VARCHAR, sha256 VARCHAR, institution_id VARCHAR, report_year INTEGER, report_date DATE,
     source_path VARCHAR, file_name VARCHAR, format VARCHAR, encoding VARCHAR, file_mtime TIMESTAMP,
     content_key VARCHAR, name VARCHAR, uscc VARCHAR, uscc_valid BOOLEAN, legal_representative VARCHAR,
-    address VARCHAR, province VARCHAR, city VARCHAR, district VARCHAR, admin_code VARCHAR, sponsor VARCHAR,
-    funding_source VARCHAR, funding_source_category VARCHAR, purpose_scope VARCHAR, website_name VARCHAR,
-    qualifications VARCHAR, awards_litigation VARCHAR, donations VARCHAR,
+    address VARCHAR, province VARCHAR, city VARCHAR, district VARCHAR, admin_code VARCHAR, address_code VARCHAR,
+    sponsor VARCHAR, funding_source VARCHAR, funding_source_category VARCHAR, purpose_scope VARCHAR,
+    website_name VARCHAR, qualifications VARCHAR, awards_litigation VARCHAR, donations VARCHAR,
     problem_count INTEGER, error_count INTEGER, activity_count INTEGER, institution_kind VARCHAR
 );
 ALTER TABLE staging.reports ADD COLUMN IF NOT EXISTS institution_kind VARCHAR;  -- warehouses made before it
+ALTER TABLE staging.reports ADD COLUMN IF NOT EXISTS address_code VARCHAR;
 CREATE TABLE IF NOT EXISTS staging.finances (
     report_id VARCHAR, institution_id VARCHAR, report_year INTEGER, startup_capital_wan DOUBLE,
     net_assets_begin_wan DOUBLE, net_assets_end_wan DOUBLE, net_assets_change_wan DOUBLE, headcount INTEGER
@@ -99,7 +100,8 @@ COMMENT ON COLUMN staging.reports.address IS '住所 / Address';
 COMMENT ON COLUMN staging.reports.province IS '省 / Province';
 COMMENT ON COLUMN staging.reports.city IS '市 / City';
 COMMENT ON COLUMN staging.reports.district IS '区县 / District';
-COMMENT ON COLUMN staging.reports.admin_code IS '行政区划代码 / Administrative division code';
+COMMENT ON COLUMN staging.reports.admin_code IS '登记机关行政区划代码(信用代码第3-8位;无有效信用代码时据住所) / Registration division code (USCC digits 3-8; from the address when the USCC is invalid)';
+COMMENT ON COLUMN staging.reports.address_code IS '住所行政区划代码 / Division code of the address';
 COMMENT ON COLUMN staging.reports.sponsor IS '举办单位 / Sponsor';
 COMMENT ON COLUMN staging.reports.funding_source IS '经费来源 / Funding source';
 COMMENT ON COLUMN staging.reports.funding_source_category IS '经费来源类别 / Funding source category';
@@ -259,6 +261,7 @@ CREATE TABLE IF NOT EXISTS core.reports (
     city VARCHAR,
     district VARCHAR,
     admin_code VARCHAR,
+    address_code VARCHAR,
     sponsor VARCHAR,
     funding_source VARCHAR,
     funding_source_category VARCHAR,
@@ -275,6 +278,7 @@ CREATE TABLE IF NOT EXISTS core.reports (
     institution_kind VARCHAR
 );
 ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS institution_kind VARCHAR;  -- warehouses made before it
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS address_code VARCHAR;
 COMMENT ON TABLE core.reports IS '年度报告: 每个单位-年度一份 current,被更正的旧报告为 superseded 仍可查 / Annual reports: one current per institution-year, older corrected ones kept as superseded';
 COMMENT ON COLUMN core.reports.report_id IS '报告标识 <年度>_<单位标识>_<sha256前12位> / Report id';
 COMMENT ON COLUMN core.reports.institution_id IS '单位标识 / Institution id (see institutions)';
@@ -297,7 +301,8 @@ COMMENT ON COLUMN core.reports.address IS '住所 / Address';
 COMMENT ON COLUMN core.reports.province IS '省 / Province';
 COMMENT ON COLUMN core.reports.city IS '市 / City';
 COMMENT ON COLUMN core.reports.district IS '区县 / District';
-COMMENT ON COLUMN core.reports.admin_code IS '行政区划代码(据住所) / Administrative division code from the address';
+COMMENT ON COLUMN core.reports.admin_code IS '登记机关行政区划代码(信用代码第3-8位;无有效信用代码时据住所) / Registration division code (USCC digits 3-8; from the address when the USCC is invalid)';
+COMMENT ON COLUMN core.reports.address_code IS '住所行政区划代码 / Division code of the address';
 COMMENT ON COLUMN core.reports.sponsor IS '举办单位 / Sponsor';
 COMMENT ON COLUMN core.reports.funding_source IS '经费来源 / Funding source';
 COMMENT ON COLUMN core.reports.funding_source_category IS '经费来源类别 / Funding source category';

@@ -52,21 +52,27 @@ def run(args: argparse.Namespace) -> int:
         try:
             record = extract_file(report)
         except UnreadableFile as exc:
-            missing.append(f"{path.name}: {exc.reason}; scored as a report with no activities")
-            record = {"activities": []}
+            # A refused report fails every field it should have given: scored, not skipped.
+            missing.append(f"{report.name}: refused ({exc.reason}); scored as a failed file")
+            record = {"activities": [], "failed": True, "refusal": exc.reason}
         record["activities"] = _activities(record)
         scores.append(score_report(gold, record))
     summary = summarize(scores)
     if args.json:
-        print(
-            json.dumps(
-                {"summary": summary, "reports": scores, "missing": missing}, ensure_ascii=False, indent=2
-            )
-        )
+        print(json.dumps({**summary, "per_report": scores, "notes": missing}, ensure_ascii=False, indent=2))
         return 0 if scores else 1
-    for line in missing:
-        print(f"skipped {line}", file=sys.stderr)
-    print(f"{summary['reports']} report(s) scored")
+    _print_text(summary, scores, missing)
+    return 0 if scores else 1
+
+
+def _print_text(summary: dict[str, Any], scores: list[dict[str, Any]], notes: list[str]) -> None:
+    for line in notes:
+        print(line, file=sys.stderr)
+    fields = summary["fields"]
+    print(f"{summary['reports']} report(s) scored, {summary['failed_files']} failed file(s)")
+    print(f"header fields {fields['accuracy']:.3f}  ({fields['correct']}/{fields['total']})")
+    for name, s in fields["per_field"].items():
+        print(f"  {name:26}{s['accuracy']:>7.3f}  ({s['correct']}/{s['total']})")
     print(f"{'':12}{'precision':>10}{'recall':>10}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}")
     for key in ("countries", "localities", "visits"):
         s = summary[key]
@@ -79,9 +85,16 @@ def run(args: argparse.Namespace) -> int:
     o = summary["other_activities"]
     print(f"other activities found by anchor: {o['found']}/{o['total']}")
     for score in scores:
+        name = score["file"]
+        for miss in score["field_misses"]:
+            print(f"  {name}: field {miss['field']}: gold {miss['gold']!r}, got {miss['predicted']!r}")
+        for key in ("countries", "localities"):
+            for kind, items in (("missed", score.get(f"{key}_missed")), ("extra", score.get(f"{key}_extra"))):
+                if items:
+                    print(f"  {name}: {kind} {key} {items}")
         for anchor in score["misses"]:
-            print(f"  {score['file']}: missed visit {anchor!r}")
+            print(f"  {name}: missed visit {anchor!r}")
+        for evidence in score["extra"]:
+            print(f"  {name}: extra visit {str(evidence)[:80]!r}")
         for w in score["wrong"]:
-            where = f"{score['file']}: {w['anchor']!r} {w['attribute']}"
-            print(f"  {where}: gold {w['gold']!r}, got {w['predicted']!r}")
-    return 0 if scores else 1
+            print(f"  {name}: {w['anchor']!r} {w['attribute']}: gold {w['gold']!r}, got {w['predicted']!r}")

@@ -12,7 +12,9 @@ import unicodedata
 import cn2an
 
 _CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
-_NOISE = re.compile(r"[\s,，¥￥]|^人民币|整$")
+# Thousands separators, currency signs, 人民币…整 and the brackets of a unit written after the number
+# (5102(万元)) carry no value.
+_NOISE = re.compile(r"[\s,，¥￥]|^人民币|整$|\((?=[万千亿]?元\))|(?<=元)\)")
 _ARABIC_MONEY = re.compile(r"(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|万|元|千元|亿元)?")
 _CHINESE_MONEY = re.compile(rf"(?P<neg>负)?(?P<num>[{_CHINESE_NUMERAL}]+)(?P<unit>元)?")
 _TO_WAN = {"万元": 1.0, "万": 1.0, "元": 1e-4, "千元": 1e-1, "亿元": 1e4}

@@ -67,9 +67,29 @@ def join_lines(lines: Iterable[str]) -> str:
     return out
 
 
+# A cell longer than any label (labels are matched up to 60 characters) keeps its paragraphs: a narrative
+# cell's paragraph breaks separate a headline from its body and one dated entry from the next.
+PARAGRAPH_CELL_MIN_CHARS = 60
+
+
 def clean_cell(text: str) -> str:
     """A cell's text for the row layout: lines joined, "|" made full-width so it cannot split the cell."""
     return join_lines(text.splitlines()).replace("|", "｜")
+
+
+def clean_cell_paragraphs(paragraphs: Iterable[str]) -> str:
+    """A cell given as hard paragraphs (HTML <p>/<br>, Word paragraphs), each a run of soft lines.
+
+    A short cell (a label, a name, a number) is joined into one line, whatever breaks its author typed; a
+    long one keeps one line per paragraph. The layout reads the lines after the first as the same cell
+    continuing, because only the last of them ends with the cell separator.
+    """
+    cleaned = [clean_cell(p) for p in paragraphs]
+    cleaned = [p for p in cleaned if p]
+    joined = join_lines(cleaned)
+    if len(joined) < PARAGRAPH_CELL_MIN_CHARS:
+        return joined
+    return "\n".join(cleaned)
 
 
 def format_row(cells: Iterable[str]) -> str | None:

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 
 from transforms.errors import UnreadableFile
-from transforms.readers.cells import clean_cell, format_row, join_lines
+from transforms.readers.cells import clean_cell_paragraphs, format_row, join_lines
 
 # A .docx is a zip: the declared sizes of its members are checked before anything is decompressed so that
 # a zip bomb costs nothing. Reports are text; 100 MB uncompressed leaves ample room for embedded images.
@@ -100,14 +100,14 @@ def _table_lines(tbl, depth: int = 1) -> Iterator[str]:
                 if block.tag == _P:
                     lines.extend(_paragraph_text(block).split("\n"))
                     continue
-                text = clean_cell("\n".join(lines))
+                text = clean_cell_paragraphs(lines)
                 line = format_row([*cells, text] if text else cells)
                 if line:
                     yield line
                 cells, lines, continues = [], [], True
                 if depth < MAX_DOCX_TABLE_DEPTH:
                     yield from _table_lines(block, depth + 1)
-            text = clean_cell("\n".join(lines))
+            text = clean_cell_paragraphs(lines)
             if text or not continues:
                 cells.append(text)
         line = format_row(cells)

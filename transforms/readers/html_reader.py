@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from transforms.readers.cells import clean_cell, format_row, join_lines
+from transforms.readers.cells import clean_cell_paragraphs, format_row, join_lines
 
 # Content of these elements is never visible text.
 _DROPPED = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "select"})
@@ -49,7 +49,7 @@ class _Buffer:
             self.blocks.append([""])
 
     def as_cell(self) -> str:
-        return clean_cell("\n".join(line for block in self.blocks for line in block))
+        return clean_cell_paragraphs("\n".join(block) for block in self.blocks)
 
     def as_lines(self) -> list[str]:
         return [text for block in self.blocks if (text := join_lines(block))]

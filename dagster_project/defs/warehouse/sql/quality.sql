@@ -16,12 +16,12 @@ FROM core.reports WHERE status = 'current' AND uscc_valid IS NOT TRUE;
 -- compared at province level and, when both name one, at city level.
 INSERT INTO core.data_quality_issues BY NAME
 SELECT 'admin_code_vs_address' AS check_name, report_id, institution_id, report_year,
-       '信用代码区划 ' || substr(uscc, 3, 6) || ' 与住所区划 ' || admin_code || ' 不一致 / USCC division differs from address' AS detail
+       '信用代码区划 ' || substr(uscc, 3, 6) || ' 与住所区划 ' || address_code || ' 不一致 / USCC division differs from address' AS detail
 FROM core.reports
-WHERE status = 'current' AND uscc_valid AND admin_code IS NOT NULL
-  AND (substr(uscc, 3, 2) <> substr(admin_code, 1, 2)
-       OR (substr(uscc, 5, 2) <> '00' AND substr(admin_code, 3, 2) <> '00'
-           AND substr(uscc, 5, 2) <> substr(admin_code, 3, 2)));
+WHERE status = 'current' AND uscc_valid AND address_code IS NOT NULL
+  AND (substr(uscc, 3, 2) <> substr(address_code, 1, 2)
+       OR (substr(uscc, 5, 2) <> '00' AND substr(address_code, 3, 2) <> '00'
+           AND substr(uscc, 5, 2) <> substr(address_code, 3, 2)));
 
 INSERT INTO core.data_quality_issues BY NAME
 SELECT 'net_assets_continuity' AS check_name, report_id, institution_id, report_year,
@@ -72,7 +72,7 @@ WITH counts AS (
            true AS is_rate, '当前报告中信用代码存在且校验通过的比例 >= 阈值 / share of current reports with a valid USCC' AS description
     UNION ALL
     SELECT 'admin_code_vs_address', 'core/reports', 'WARN',
-           (SELECT count(*) FROM core.reports WHERE status = 'current' AND uscc_valid AND admin_code IS NOT NULL),
+           (SELECT count(*) FROM core.reports WHERE status = 'current' AND uscc_valid AND address_code IS NOT NULL),
            0.95, true, '信用代码第3-8位与住所行政区划一致的比例 / share whose USCC division matches the address'
     UNION ALL
     SELECT 'net_assets_continuity', 'core/finances', 'WARN',

@@ -211,9 +211,7 @@ def summarize(scores: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "correct": field_correct,
             "total": field_total,
             "accuracy": field_correct / field_total if field_total else 1.0,
-            "per_field": {
-                name: {**t, "accuracy": t["correct"] / t["total"]} for name, t in fields.items()
-            },
+            "per_field": {name: {**t, "accuracy": t["correct"] / t["total"]} for name, t in fields.items()},
         },
         **{key: _prf(**counts) for key, counts in totals.items()},
         "attributes": {

@@ -104,7 +104,9 @@ def _first_values(raw: RawReport, problems: _Problems) -> dict[str, RawField]:
         if name not in chosen or chosen_text[name] is None:
             chosen[name] = raw_field
             chosen_text[name] = raw_field.text
-        elif not raw_field.on_cover and name not in warned and raw_field.text not in (None, chosen_text[name]):
+        elif raw_field.on_cover or name in warned:
+            continue
+        elif raw_field.text not in (None, chosen_text[name]):
             warned.add(name)  # one problem per field, not one per repetition
             problems.add(
                 name, "warning", f"stated twice with different values; kept the first ({raw_field.heading})"

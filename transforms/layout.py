@@ -132,10 +132,7 @@ def join_paragraphs(pieces: list[str], starts: set[int] | frozenset[int] = froze
     line_is_date = _DATE_ONLY.fullmatch(pieces[0]) is not None  # the current line is only a date
     for index, (previous, piece) in enumerate(pairwise(pieces), start=1):
         ends_paragraph = (
-            index in starts
-            or previous[-1:] in _SENTENCE_END
-            or line_is_date
-            or _PARAGRAPH_START.match(piece)
+            index in starts or previous[-1:] in _SENTENCE_END or line_is_date or _PARAGRAPH_START.match(piece)
         )
         separator = "\n" if ends_paragraph else _separator(previous, piece)
         parts += (separator, piece)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from transforms.activities.localities import base_name
+from transforms.normalize.script import to_simplified
 
 SET_ATTRIBUTES = ("countries", "regions", "theme")
 # Header fields a gold file may hold, as (gold section, gold key, record section, record key). The record's
@@ -37,13 +38,14 @@ MONEY_TOLERANCE = 0.005
 
 
 def _place_set(items: Iterable[Any]) -> set[tuple[str, str | None]]:
-    """(bare name, country) pairs; the 市/县/郡/州 suffix does not count (釜山 == 釜山市)."""
+    """(bare name, country) pairs; the 市/县/郡/州 suffix and the script do not count (釜山 == 釜山市,
+    哈巴羅夫斯克 == 哈巴罗夫斯克: gold writes a name as the text does, the extractor in simplified form)."""
     out: set[tuple[str, str | None]] = set()
     for item in items or ():
         if isinstance(item, Mapping):
-            out.add((base_name(str(item.get("name", ""))), item.get("country")))
+            out.add((base_name(to_simplified(str(item.get("name", "")))), item.get("country")))
         else:
-            out.add((base_name(str(item)), None))
+            out.add((base_name(to_simplified(str(item))), None))
     return out
 
 

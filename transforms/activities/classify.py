@@ -93,9 +93,16 @@ _BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "率团访问",
 FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访"}
 _NOT_BEFORE_LAI = "未以近后从本原带起出回将向历外迎到"
 _NOT_BEFORE_FANG = "走采寻探"
-_PLANNED = re.compile(r"拟|计划|将要|准备|争取|预计|有望|即将|打算|将")
+# Words of the future or of intention before a trip verb in its clause: the trip has not happened (拟于11月
+# 率团访问, 计划派出学生来我校, 希望尽快回佛山, 商定组织企业赴巴拿马参展).
+_PLANNED = re.compile(
+    r"拟|计划|将要|准备|争取|预计|有望|即将|打算|将|希望|期待|期盼|盼望|愿意|愿与|有意|意向|商定|约定|同意|建议"
+)
 _FACILITATION = re.compile(r"保障|确保|服务保障")
-_PAPERWORK = re.compile(r"证照|证件|护照|签证|邀请函|批件|手续|审批|备案")
+_PAPERWORK = re.compile(r"证照|证件|护照|签证|邀请函|批件|手续|审批|审核|审查|备案|申报|申请|报批")
+_APPLIED_FOR = re.compile(r"(?:申报|申请|报批)的?$")
+# What right after a trip verb makes it a noun or a modifier, not a statement: 出访工作, 访问团, 访问期间,
+# 来访者, 接待过 (an experience, not this year's trip).
 _NOT_A_TRIP_AFTER = (
     "工作",
     "事宜",
@@ -107,13 +114,47 @@ _NOT_A_TRIP_AFTER = (
     "政策",
     "需求",
     "规定",
-    "人员管理",
+    "人员",
     "者",
+    "团",
+    "期间",
+    "之际",
+    "过",
 )
+# 互访 as an aim (加强互访, 推动企业互访), not as visits made.
+_PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持")
+# 出访团组5批32人次: a trip verb before 团组 is a noun, but with a count it states the trips made.
+_AGGREGATE_COUNT = re.compile(r"\d+\s*(?:批|个团组|个代表团|人次)")
+# A trip already told, referred to again (此次出访, 此行, 访问德国期间): never a second trip.
+_ANAPHORA = re.compile(r"此次|这次|本次|此行|该次|此番|上述")
+_TIME_FRAME = re.compile(r"期间|之际")
+# A trip phrase that modifies a noun (与赴X演出团座谈, 申报的赴X团组) or an escort (陪同访问).
+_MODIFIER_BEFORE = "与和同跟及的"
+_ESCORT = ("陪同", "随同")
+# 就…赴美国学习项目进行了洽谈: the trip is the topic of a discussion.
+_DISCUSSION = re.compile(r"洽谈|探讨|讨论|交换了?意见|沟通|会谈|商谈|协商|磋商")
+# 来华工作, 来滨学习: foreigners who live and work here are not visitors.
+_RESIDENT_AFTER_HOME = ("工作", "学习", "生活", "定居", "就业", "创业", "任教", "居住", "留学", "务工")
+_QUOTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|「[^」]{0,80}」")
 _DELEGATION = re.compile(
-    r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员|专家|学者|师生|学生|市长|会长|大使|领事|代表|校长|院长"
+    r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员"
+    r"|专家|学者|师生|学生|市长|会长|大使|领事|代表|校长|院长|侨胞|同胞|侨领|侨商|华侨|乡亲"
 )
+# A foreign delegation present here, told without a trip verb: 美国X大学访问团参观了我校,
+# 为欢迎日本旅游交流团.
+_DELEGATION_HEAD = re.compile(
+    r"代表团|访问团|考察团|交流团|演出团|艺术团|参访团|友好团|旅游团|采风团|研修团|团组"
+)
+_PRESENCE = re.compile(r"欢迎|迎接|接待|会见|会晤|宴请|座谈|参观|考察|莅临|抵达|到达|一行|陪同|组织协调")
+# Counts of approved outbound trips (全年办理审批手续199批; 共批准出访团组156批、465人次): each is a trip;
+# documents for the same trips (护照签证手续, 批件, 邀请) are not.
+_APPROVAL = re.compile(r"审批|批准|办理")
+_BATCHES = re.compile(r"\d+\s*批")
+_OUTBOUND_CONTEXT = re.compile(r"出国|出访|出境|因公出")
+_DOCUMENTS = re.compile(r"护照|签证|证照|证件|批件|邀请")
+_ABROAD = re.compile(r"在(?:国外|境外|海外)")
 _OUR_SUBJECT = re.compile(r"[我本](?:市|省|县|区|州|校|院|会|单位|中心|馆|局|办)")
+_INVITED_BY = re.compile(r"应([^，,。；;]{1,40}?)(?:的)?邀请?")
 
 _KIND_CUES = (
     (
@@ -181,62 +222,141 @@ class Trip:
     verb_start: int  # offset in the narrative
 
 
-def find_trip(text: str, start: int, end: int, home: Home, place_starts: Iterable[int]) -> Trip | None:
-    """The first stated trip in text[start:end], or None.
+def find_trip(
+    text: str,
+    start: int,
+    end: int,
+    home: Home,
+    place_starts: Iterable[int],
+    sentence_start: int | None = None,
+) -> Trip | None:
+    """The first stated trip in the clause text[start:end], or None.
 
     `place_starts`: offsets where a foreign place (country, region, locality) begins, used to tell
-    访问<foreign place> (outbound) from 访问<home> (inbound).
+    访问<foreign place> (outbound) from 访问<home> (inbound). `sentence_start` (default: the clause) is
+    where the clause's sentence begins: a reference back (此次出访) or an invitation (应X邀请) may stand in
+    an earlier clause of the sentence.
     """
     places = set(place_starts)
-    g = gazetteer()
+    sentence_start = start if sentence_start is None else sentence_start
+    quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
     for m in _TRIP.finditer(text, start, end):
         verb, v0, v1 = m.group(), m.start(), m.end()
-        before = text[max(start, v0 - 4) : v0]
-        if _PLANNED.search(before) or _FACILITATION.search(text, start, v0):
+        if any(q0 <= v0 < q1 for q0, q1 in quoted) or not _stated(text, start, end, sentence_start, v0, v1):
             continue
-        if text.startswith(_NOT_A_TRIP_AFTER, v1) or _PAPERWORK.search(text, v1, min(end, v1 + 6)):
-            continue  # 出访工作, 因公出国(境)证照, 来华邀请函: paperwork about trips, not a trip
-        if verb in ("来", "访"):
-            if v0 > start and text[v0 - 1] in (_NOT_BEFORE_LAI if verb == "来" else _NOT_BEFORE_FANG):
-                continue
-            if text.startswith(home.own, v1) or (verb == "来" and text.startswith(GENERIC_HOME, v1)):
-                return Trip(INBOUND, verb, v0)
-            if home.short and text.startswith(home.short, v1):
-                two = text[v1 : v1 + 2]
-                if two in g.cn_base and two not in home.names:
-                    continue  # 来江西 is not 来江 when home is a city whose short form is 江
-                return Trip(INBOUND, verb, v0)
-            continue
-        if verb == "互访":
-            return Trip(None, verb, v0)
-        if verb == "接待":
-            if _DELEGATION.search(text, v1, end):
-                return Trip(INBOUND, verb, v0)
-            continue
-        obj = v1 + 1 if text.startswith(("了", "至", "到"), v1) else v1
-        if verb not in _ALWAYS_INBOUND and text.startswith(home.long, obj):
-            return Trip(INBOUND, verb, v0)
-        if (
-            verb not in _ALWAYS_INBOUND
-            and obj not in places
-            and obj + 1 not in places
-            and _chinese_place_at(text, obj, home)
-        ):
-            continue  # 赴X市学习考察 where X市 is a Chinese city: a domestic trip
-        if verb not in _ALWAYS_INBOUND and (obj in places or obj + 1 in places):
+        trip = _trip_at(text, start, end, home, places, sentence_start, verb, v0, v1)
+        if trip is not None:
+            return trip
+    return _trip_without_verb(text, start, end, places, sentence_start)
+
+
+def _stated(text: str, start: int, end: int, sentence_start: int, v0: int, v1: int) -> bool:
+    """Whether the verb at [v0, v1) states a trip that happened, rather than a plan, a reference back to
+    a trip already told, a noun (访问团), a modifier (与赴X演出团), an escort or a topic of discussion."""
+    if _PLANNED.search(text, start, v0) or _FACILITATION.search(text, start, v0):
+        return False
+    if _ANAPHORA.search(text, sentence_start, v0) or _TIME_FRAME.search(text, v1, end):
+        return False
+    if text.startswith(_NOT_A_TRIP_AFTER, v1) and not (
+        text.startswith("团", v1) and _AGGREGATE_COUNT.search(text, v1, end)
+    ):
+        return False  # 出访工作, 访问团, 接待过
+    if _PAPERWORK.search(text, v1, min(end, v1 + 6)) or _APPLIED_FOR.search(text, max(start, v0 - 4), v0):
+        return False  # 因公出国(境)审核, 来华邀请函, 申报的赴X: paperwork about trips
+    if (v0 > start and text[v0 - 1] in _MODIFIER_BEFORE) or text.startswith(_ESCORT, max(start, v0 - 2)):
+        return False
+    return not ("就" in text[start:v0] and _DISCUSSION.search(text, v1, end))
+
+
+def _trip_at(
+    text: str,
+    start: int,
+    end: int,
+    home: Home,
+    places: set[int],
+    sentence_start: int,
+    verb: str,
+    v0: int,
+    v1: int,
+) -> Trip | None:
+    g = gazetteer()
+    if verb == "互访":
+        return None if _PROMOTE.search(text, start, v0) else Trip(None, verb, v0)
+    if verb in ("来", "访"):
+        if v0 > start and text[v0 - 1] in (_NOT_BEFORE_LAI if verb == "来" else _NOT_BEFORE_FANG):
+            return None
+        here = next((h for h in home.own if text.startswith(h, v1)), None)
+        if here is None and verb == "来":
+            here = next((h for h in GENERIC_HOME if text.startswith(h, v1)), None)
+        if here is None and home.short and text.startswith(home.short, v1):
+            two = text[v1 : v1 + 2]
+            if two in g.cn_base and two not in home.names:
+                return None  # 来江西 is not 来江 when home is a city whose short form is 江
+            here = next(h for h in home.short if text.startswith(h, v1))
+        if here is None or text.startswith(_RESIDENT_AFTER_HOME, v1 + len(here)):
+            return None  # 来华工作: residents, not visitors
+        return Trip(INBOUND, verb, v0)
+    if verb == "接待":
+        return Trip(INBOUND, verb, v0) if _DELEGATION.search(text, v1, end) else None
+    before = text[sentence_start:v0]
+    if any(f"对{h}" in text[start:v0] for h in home.long):
+        return Trip(INBOUND, verb, v0)  # …对我校进行友好访问, 结束了对中国…的访问
+    obj = v1 + 1 if text.startswith(("了", "至", "到"), v1) else v1
+    if verb not in _ALWAYS_INBOUND and text.startswith(home.long, obj):
+        return Trip(INBOUND, verb, v0)
+    if (
+        verb not in _ALWAYS_INBOUND
+        and obj not in places
+        and obj + 1 not in places
+        and _chinese_place_at(text, obj, home)
+    ):
+        return None  # 赴X市学习考察 where X市 is a Chinese city: a domestic trip
+    if verb not in _ALWAYS_INBOUND and (obj in places or obj + 1 in places):
+        return Trip(OUTBOUND, verb, v0)
+    if verb in _ALWAYS_INBOUND:
+        return Trip(INBOUND, verb, v0)
+    invited = _INVITED_BY.search(before)
+    if invited is not None:
+        by = invited.group(1)
+        if any(h in by for h in home.long):
+            return Trip(INBOUND, verb, v0)  # 应我市邀请…访问
+        if any(sentence_start + invited.start(1) <= p < sentence_start + invited.end(1) for p in places):
+            return Trip(OUTBOUND, verb, v0)  # 应格鲁吉亚农业科学院…邀请…进行了访问
+    if verb in _DEFAULT_OUTBOUND:
+        return Trip(OUTBOUND, verb, v0)
+    if verb in _BY_SUBJECT:
+        subject = text[start:v0]
+        if _OUR_SUBJECT.search(subject) or any(h in subject for h in home.own):
             return Trip(OUTBOUND, verb, v0)
-        if verb in _ALWAYS_INBOUND:
+        if any(p < v0 for p in places if start <= p) or "邀请" in subject or "接待" in subject:
             return Trip(INBOUND, verb, v0)
-        if verb in _DEFAULT_OUTBOUND:
-            return Trip(OUTBOUND, verb, v0)
-        if verb in _BY_SUBJECT:
-            subject = text[start:v0]
-            if _OUR_SUBJECT.search(subject) or any(h in subject for h in home.own):
-                return Trip(OUTBOUND, verb, v0)
-            if any(p < v0 for p in places if start <= p) or "邀请" in subject or "接待" in subject:
-                return Trip(INBOUND, verb, v0)
-            if verb in ("到访", "参访"):
-                return Trip(INBOUND, verb, v0)
+        if verb in ("到访", "参访"):
+            return Trip(INBOUND, verb, v0)
+    return None
+
+
+def _trip_without_verb(text: str, start: int, end: int, places: set[int], sentence_start: int) -> Trip | None:
+    """A trip told without a travel verb: a foreign delegation present here, or a count of approved trips."""
+    if _PLANNED.search(text, start, end) or _ANAPHORA.search(text, sentence_start, end):
+        return None
+    head = _DELEGATION_HEAD.search(text, start, end)
+    if (
+        head is not None
+        and any(start <= p < head.start() for p in places)
+        and _PRESENCE.search(text, start, end)
+        and not _ABROAD.search(text, sentence_start, end)
+        and not _OUR_SUBJECT.search(text, start, head.start())
+        and not re.search(r"在[^，,。；;]{0,12}$", text[start : min(places)] if places else "")
+    ):
+        return Trip(INBOUND, head.group(), head.start())
+    line = text.rfind("\n", 0, start) + 1
+    if (
+        _BATCHES.search(text, start, end)
+        and _APPROVAL.search(text, start, end)
+        and not _DOCUMENTS.search(text, start, end)
+        and _OUTBOUND_CONTEXT.search(text, line, end)
+    ):
+        return Trip(OUTBOUND, "审批", _APPROVAL.search(text, start, end).start())
     return None
 
 

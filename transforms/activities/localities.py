@@ -16,11 +16,13 @@ name containing function words or organisation words (…中学, …大学, …�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from transforms.activities.gazetteer import Gazetteer, Hit
+from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, SPECIFIC_NAME_CHARS, base_of
+from transforms.activities.gazetteer import LOCALITY, Gazetteer, Hit, data_rows
 
 SUFFIXES = "市县郡州省道府区町"
 _WEAK_SUFFIXES = "道府区町"  # only trusted right after a country name
@@ -43,9 +45,33 @@ _NOT_IN_NAME = re.compile(
     r"|交流|合作|开展|国际|文化|教育|青年|活动|项目|工作|友好|友城|城市|地区|省市|全国|国家|访问|组织|部门|单位"
     r"|委员|研究|领域|关系|之间|人员|企业|邀请|接待|率团|应邀|考察|举办|参加"
 )
+# An organisation named after its city (法兰克福展览公司, 芝加哥大学): the city alone is not a partner
+# locality there unless its country stands in front (美国辛辛那提图书馆).
+_ORGANISATION_AFTER = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:公司|集团|大学|学院|会馆|商会|银行|中学|小学|学校)"
+)
+# A division suffix that begins a word of its own (联合市人大 is 联合 + 市人大, 芝加哥市长 is the mayor): the
+# name ends before it.
+_SUFFIX_WORDS = (
+    "市人大", "市委", "市政", "市长", "市民", "市场", "市区", "市级", "市直", "市属", "市内", "市里", "市外",
+    "县委", "县政", "县长", "县级", "省委", "省政", "省长", "省级", "州长", "州政", "区委", "区政",
+)  # fmt: skip
+# Dominance needed to read a name several countries share without its country: 华盛顿 is the
+# United States' unless the text says otherwise, because no other Washington comes near it in size.
+_DOMINANT_POPULATION_RATIO = 5
 _NOT_IN_BARE = re.compile(
     r"[建交签约友城际访问赴往团组协校院司局处到来去间上下年月日人次批场届所项学会家员心化流作展动语文生师长客宾队部业商贸医技专科游旅艺术体育赛节馆站留]"
 )
+
+
+@functools.cache
+def _not_locality_endings() -> tuple[str, ...]:
+    return tuple(row[0] for row in data_rows("not_localities.csv"))
+
+
+# A transliterated personal name is written with a middle dot between its parts (弗拉基米尔·尼古拉耶夫):
+# a city of the same name next to such a dot is the person.
+_NAME_DOTS = "·•・"
 
 
 def base_name(name: str) -> str:
@@ -62,7 +88,11 @@ class LocalityTable:
     by_base: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, name: str, country: str) -> None:
-        base = base_name(name)
+        # 北九州 is a whole name (its 州 is no suffix) when 北九州市 is known, and the other way round
+        base = name if name in self.by_base else base_name(name)
+        for key, (known, _) in list(self.by_base.items()):
+            if known == base and key != base:
+                del self.by_base[key]
         current = self.by_base.get(base)
         if current is None or (current[0] == base and name != base):
             self.by_base[base] = (name, country)  # the suffixed form wins as the reported name
@@ -84,8 +114,17 @@ class LocalityFinder:
         self.g = g
         self.home = home
         self.hit_starts = {h.start for h in hits}
-        self.places = [h for h in hits if h.countries or h.regions]
-        self.country_hits = [h for h in hits if len(h.countries) == 1 and not h.regions and not h.compound]
+        self.places = [h for h in hits if (h.countries or h.regions) and h.kind != LOCALITY]
+        self.country_hits = [
+            h
+            for h in self.places
+            if len(h.countries) == 1 and not h.regions and not h.compound and h.kind != LOCALITY
+        ]
+        # positions strictly inside a place name: no other name starts there (访问和歌山县 is not 歌山县)
+        self.inside = {p for h in hits if h.countries or h.regions for p in range(h.start + 1, h.end)}
+        self.locality_hits = [h for h in hits if h.kind == LOCALITY]
+        self.locality_at = {h.start: h for h in self.locality_hits}
+        self.narrative_countries = {c for h in self.places for c in h.countries}
 
     def acceptable(self, name: str, *, strong: bool) -> bool:
         """A plausible foreign place name: not Chinese, not home, not a phrase.
@@ -93,7 +132,7 @@ class LocalityFinder:
         `strong`: a country name precedes it, so weaker suffixes (道, 府, 区) and short names are trusted.
         """
         base = base_name(name)
-        if len(base) < 2 or _NOT_IN_NAME.search(base):
+        if len(base) < 2 or _NOT_IN_NAME.search(base) or name.endswith(_not_locality_endings()):
             return False
         if name in self.home or base in self.home or name in self.g.cn_full:
             return False
@@ -111,7 +150,11 @@ class LocalityFinder:
             for m in (*_PENDING.finditer(text, start, end), *_PENDING_TITLED.finditer(text, start, end)):
                 stop = self._extend(m.end())
                 name = text[m.start(1) : stop]
-                if self.acceptable(name, strong=False) and not self._crosses_hit(m.start(1), stop):
+                if (
+                    self.acceptable(name, strong=False)
+                    and not self._crosses_hit(m.start(1), stop)
+                    and m.start(1) not in self.inside
+                ):
                     base = base_name(name)
                     pending.setdefault(base, name)
                     if len(countries) == 1 and not regions:
@@ -119,18 +162,104 @@ class LocalityFinder:
         for hit in self.country_hits:
             country = hit.countries[0]
             pos = _CONNECTOR.match(text, hit.end).end()
-            name, end = self._name_at(pos, pending)
-            while name is not None:
-                table.add(name, country)
-                name, end = self._next_in_list(end, pending)
+            name, end = self._name_at(pos, pending, country)
+            self._add_with_list(table, name, end, country, pending)
         # "以中国与美国建交N周年为契机,邀请X市市长率团访问…": the sentence's only country is X's
         for base, country in sole_country.items():
             if base not in table.by_base:
                 table.add(pending[base], country)
+        self._learn_gazetteer_names(sentence_ranges, table)
         return table
 
-    def _name_at(self, pos: int, pending: Mapping[str, str]) -> tuple[str | None, int]:
+    def _add_with_list(
+        self, table: LocalityTable, name: str | None, end: int, country: str, pending: Mapping[str, str]
+    ) -> None:
+        """Add a name and the names listed or nested right after it (日本X市、Y市; 韩国X道Y市); with no
+        name, only those after `end`."""
+        if name is not None:
+            table.add(name, country)
+        while (found := self._next_in_list(end, pending, country, after=name or ""))[0] is not None:
+            name, end = found
+            table.add(name, country)
+
+    def _learn_gazetteer_names(
+        self, sentence_ranges: Iterable[tuple[int, int]], table: LocalityTable
+    ) -> None:
+        """Gazetteer places that may stand without their country in front (芝加哥, 东京, 和歌山县), and the
+        places nested or listed right after any known one (和歌山县印南町)."""
+        ranges = list(sentence_ranges)
+        for hit in self.locality_hits:
+            end = self._extend_suffix(hit.end)
+            name = self.text[hit.start : end]
+            known = table.by_base.get(base_name(name))
+            if known is not None:
+                self._add_with_list(table, name, end, known[1], {})  # the suffixed form wins as the name
+                continue
+            if not self.acceptable(name, strong=True) or self._beside_name_dot(hit):
+                continue
+            if not self._specific(name, hit):
+                continue  # a short or shared name counts only right after its country (see learn)
+            sentence = next(((s, e) for s, e in ranges if s <= hit.start < e), None)
+            if sentence is None:
+                continue
+            in_sentence = {
+                c for h in self.places if sentence[0] <= h.start < sentence[1] for c in h.countries
+            }
+            country = self._country_of(hit, in_sentence)
+            if country is None:
+                continue
+            if _ORGANISATION_AFTER.match(self.text, end):
+                continue
+            self._add_with_list(table, name, end, country, {})
+
+    def _beside_name_dot(self, hit: Hit) -> bool:
         text = self.text
+        return (hit.start > 0 and text[hit.start - 1] in _NAME_DOTS) or text[
+            hit.end : hit.end + 1
+        ] in _NAME_DOTS
+
+    def _country_of(self, hit: Hit, in_sentence: set[str]) -> str | None:
+        """The country a gazetteer name means here: the one the sentence names, else the narrative, else
+        the only one, else the one whose place is far larger than every other of that name."""
+        for context in (in_sentence, self.narrative_countries):
+            named = [c for c in hit.countries if c in context]
+            if len(named) == 1:
+                return named[0]
+        if len(hit.countries) == 1:
+            return hit.countries[0]
+        places = self.g.localities.get(self.text[hit.start : hit.end], ())
+        if len(places) > 1 and places[0].population >= _DOMINANT_POPULATION_RATIO * max(
+            1, places[1].population
+        ):
+            return places[0].country
+        return None
+
+    def _specific(self, name: str, hit: Hit) -> bool:
+        """A name that may stand alone: long enough, written with its suffix, or a city of millions."""
+        base = base_of(name)
+        if len(base) >= SPECIFIC_NAME_CHARS or base != name:
+            return len(hit.countries) == 1 or len(base) >= SPECIFIC_NAME_CHARS
+        places = self.g.localities.get(self.text[hit.start : hit.end], ())
+        return bool(places) and places[0].population >= MAJOR_CITY_POPULATION
+
+    def _extend_suffix(self, end: int) -> int:
+        """Where a gazetteer name ends in the text: with a suffix the source lacks (大和 → 大和市), without
+        one that starts a word of its own (联合市人大 → 联合)."""
+        text = self.text
+        if text.startswith(_SUFFIX_WORDS, end - 1):
+            return end - 1
+        if end < len(text) and text[end] in SUFFIXES and not text.startswith(_SUFFIX_WORDS, end):
+            return end + 1
+        return end
+
+    def _name_at(self, pos: int, pending: Mapping[str, str], country: str) -> tuple[str | None, int]:
+        text = self.text
+        hit = self.locality_at.get(pos)
+        if hit is not None and country in hit.countries:
+            end = self._extend_suffix(hit.end)
+            if _ORGANISATION_AFTER.match(text, end):
+                return None, pos  # 英国伯明翰大学: the city only names the organisation
+            return text[pos:end], end
         m = _SUFFIXED.match(text, pos)
         if m and m.end() - pos <= 9:
             end = self._extend(m.end())
@@ -140,9 +269,6 @@ class LocalityFinder:
         for base, name in pending.items():
             if text.startswith(base, pos):
                 return name, pos + len(base)
-        m = _BARE.match(text, pos)
-        if m and not _NOT_IN_BARE.search(m.group(1)) and self.acceptable(m.group(1), strong=True):
-            return m.group(1), m.end()
         return None, pos
 
     def _extend(self, end: int) -> int:
@@ -156,26 +282,38 @@ class LocalityFinder:
         """True when another gazetteer name starts inside [start, end): the text moved on to a new place."""
         return any(p in self.hit_starts for p in range(start, end))
 
-    def _next_in_list(self, pos: int, pending: Mapping[str, str]) -> tuple[str | None, int]:
+    def _next_in_list(
+        self, pos: int, pending: Mapping[str, str], country: str, after: str = ""
+    ) -> tuple[str | None, int]:
         text = self.text
         if pos >= len(text):
             return None, pos
+        # a gazetteer place of the same country right after the previous one (江原道江陵市) or after a
+        # list separator
+        for start in (pos, pos + 1):
+            hit = self.locality_at.get(start)
+            if hit is not None and country in hit.countries and (start == pos or text[pos] in "、及和与"):
+                end = self._extend_suffix(hit.end)
+                return text[start:end], end
         m = _LIST_NEXT.match(text, pos)
-        if m and m.start(1) not in self.hit_starts:
+        if m and m.start(1) not in self.hit_starts and m.start(1) not in self.inside:
             end = self._extend(m.end())
             name = text[m.start(1) : end]
             if self.acceptable(name, strong=False):
                 return name, end
-        # a sub-locality directly after the locality: 美国加州X市
+        # a sub-locality directly after the locality: 美国加州X市, 和歌山县印南町; a district (区) only
+        # inside a division (撒马尔罕州努拉巴德区), as a city's 区 is a part of town, not a partner
         m = _SUFFIXED.match(text, pos)
-        if m and m.group(2) in "市县郡区町" and m.end() - pos <= 6:
+        division = after.endswith(("州", "省", "道", "县", "府", "都"))
+        if m and m.group(2) in ("市县郡区町" if division else "市县郡町") and m.end() - pos <= 6:
             name = m.group(0)
-            if self.acceptable(name, strong=False):
+            if self.acceptable(name, strong=True) and pos not in self.hit_starts:
                 return name, m.end()
         m = _LIST_NEXT_BARE.match(text, pos)
         if (
             m
             and m.start(1) not in self.hit_starts
+            and m.start(1) not in self.inside
             and not _NOT_IN_BARE.search(m.group(1))
             and self.acceptable(m.group(1), strong=False)
         ):

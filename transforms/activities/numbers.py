@@ -15,7 +15,7 @@ _NUM = r"\d+(?:\.\d+)?万?|[〇零一二两三四五六七八九十百千万]+"
 # starts with the number's character class so the regex engine can skip text quickly; 约/近 are read from
 # the characters before the match
 _COUNT = re.compile(
-    rf"(?P<num>{_NUM})(?P<post>余|多)?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
+    rf"(?P<num>{_NUM})\s?(?P<post>余|多)?\s?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
 )
 _MONTH = re.compile(r"(?<![\d个第.．/])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!度)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 KIND = {
     "visit": "访问",
+    "plan": "计划/意向",
     "hosted_event": "主办活动",
     "online_event": "线上活动",
     "agreement": "签约协议",

@@ -273,9 +273,15 @@ class _Assembler:
         raw.values.append(token.text)
 
 
+# A line break written as markup inside a text layout (a Markdown table cell, a copied web page).
+_MARKUP_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def parse_layout(text: str) -> RawReport:
     """Assign every value token to the label it belongs to."""
     assembler = _Assembler()
+    if "<" in text:
+        text = _MARKUP_BREAK.sub("\n", text)
     for token in _tokens(text):
         if token.label is not None:
             assembler.label(token.label, token.text)

@@ -441,7 +441,7 @@ COMMENT ON COLUMN core.exchange_activities.institution_id IS '单位标识 / Ins
 COMMENT ON COLUMN core.exchange_activities.report_year IS '报告年度 / Report year';
 COMMENT ON COLUMN core.exchange_activities.report_status IS '报告状态 current/superseded / Report status';
 COMMENT ON COLUMN core.exchange_activities.activity_no IS '报告内序号(从 1 开始) / Ordinal within the report';
-COMMENT ON COLUMN core.exchange_activities.kind IS '类型 visit/hosted_event/online_event/agreement/liaison/project/local_foreigners_event/other / Kind';
+COMMENT ON COLUMN core.exchange_activities.kind IS '类型 visit/plan/hosted_event/online_event/agreement/liaison/project/local_foreigners_event/other / Kind';
 COMMENT ON COLUMN core.exchange_activities.direction IS '方向 inbound 来访 / outbound 出访(仅 visit) / Direction, visits only';
 COMMENT ON COLUMN core.exchange_activities.month IS '月份 1-12 / Month';
 COMMENT ON COLUMN core.exchange_activities.participants IS '人数 / Participants';

@@ -16,8 +16,8 @@ FINANCE_MONEY = ("startup_capital_wan", "net_assets_begin_wan", "net_assets_end_
 FORMATS = ("txt", "html", "pdf", "docx")
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16")
 FUNDING_CATEGORIES = ("财政全额", "财政差额", "财政补助(其他)", "自收自支", "其他")
-KINDS = ("visit", "hosted_event", "online_event", "agreement", "liaison", "project", "local_foreigners_event",
-         "other")  # fmt: skip
+KINDS = ("visit", "plan", "hosted_event", "online_event", "agreement", "liaison", "project",
+         "local_foreigners_event", "other")  # fmt: skip
 THEMES = ("youth", "education", "culture", "sports", "economy", "government", "health", "science", "media",
           "other")  # fmt: skip
 ACTIVITY_COUNTS = ("participants", "person_times", "batches", "times", "events")

@@ -21,6 +21,7 @@ OUTBOUND = "outbound"
 
 KINDS = (
     "visit",
+    "plan",
     "hosted_event",
     "online_event",
     "agreement",
@@ -70,7 +71,7 @@ GENERIC_HOME = (
     "我方",
 )
 
-_TRIP = re.compile(
+TRIP_VERB = re.compile(
     r"率团访问|率团出访|率团赴|组团赴|组团出访|应邀来|应邀赴|应邀访问|应邀出访|来访|来华|访华|赴华|莅临|到访|参访|回访"
     r"|互访|出访|访问|拜访|赴|前往|出国|出境|接待|来|访"
 )
@@ -90,7 +91,7 @@ _DEFAULT_OUTBOUND = {
 }
 _BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "率团访问", "应邀访问"}
 #: verbs that mean "abroad" by themselves, so a trip needs no other foreign word in its sentence
-FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访"}
+FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访", "审批"}
 _NOT_BEFORE_LAI = "未以近后从本原带起出回将向历外迎到"
 _NOT_BEFORE_FANG = "走采寻探"
 # Words of the future or of intention before a trip verb in its clause: the trip has not happened (拟于11月
@@ -135,6 +136,7 @@ _ESCORT = ("陪同", "随同")
 _DISCUSSION = re.compile(r"洽谈|探讨|讨论|交换了?意见|沟通|会谈|商谈|协商|磋商")
 # 来华工作, 来滨学习: foreigners who live and work here are not visitors.
 _RESIDENT_AFTER_HOME = ("工作", "学习", "生活", "定居", "就业", "创业", "任教", "居住", "留学", "务工")
+_VISIT_KINDS = ("访问", "考察", "交流")
 _QUOTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|「[^」]{0,80}」")
 _DELEGATION = re.compile(
     r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员"
@@ -149,10 +151,17 @@ _PRESENCE = re.compile(r"欢迎|迎接|接待|会见|会晤|宴请|座谈|参观
 # Counts of approved outbound trips (全年办理审批手续199批; 共批准出访团组156批、465人次): each is a trip;
 # documents for the same trips (护照签证手续, 批件, 邀请) are not.
 _APPROVAL = re.compile(r"审批|批准|办理")
-_BATCHES = re.compile(r"\d+\s*批")
+APPROVED_BATCHES = re.compile(r"\d+\s*批")
 _OUTBOUND_CONTEXT = re.compile(r"出国|出访|出境|因公出")
+APPROVAL_CONTEXT_CHARS = 40
 _DOCUMENTS = re.compile(r"护照|签证|证照|证件|批件|邀请")
 _ABROAD = re.compile(r"在(?:国外|境外|海外)")
+# A delegation's name starts at most this far before its head word (美国中部华盛顿大学校长访问团).
+_ORIGIN_MAX_CHARS = 16
+# A place right after these is where someone is or goes, not where a party comes from (驻芝加哥总领事,
+# 赴密克罗尼西亚演出团, 对东京进行访问).
+_BEFORE_DESTINATION = "驻赴往到去在对抵至"
+_FOREIGN_ORIGIN = re.compile(r"(?:海外|外国|国外|境外)[^，,。；;、]{0,8}$")
 _OUR_SUBJECT = re.compile(r"[我本](?:市|省|县|区|州|校|院|会|单位|中心|馆|局|办)")
 _INVITED_BY = re.compile(r"应([^，,。；;]{1,40}?)(?:的)?邀请?")
 
@@ -229,22 +238,24 @@ def find_trip(
     home: Home,
     place_starts: Iterable[int],
     sentence_start: int | None = None,
+    sentence_places: Iterable[int] = (),
 ) -> Trip | None:
     """The first stated trip in the clause text[start:end], or None.
 
     `place_starts`: offsets where a foreign place (country, region, locality) begins, used to tell
     访问<foreign place> (outbound) from 访问<home> (inbound). `sentence_start` (default: the clause) is
     where the clause's sentence begins: a reference back (此次出访) or an invitation (应X邀请) may stand in
-    an earlier clause of the sentence.
+    an earlier clause of the sentence, and `sentence_places` are the foreign places of the whole sentence.
     """
     places = set(place_starts)
+    everywhere = places | set(sentence_places)
     sentence_start = start if sentence_start is None else sentence_start
     quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
-    for m in _TRIP.finditer(text, start, end):
+    for m in TRIP_VERB.finditer(text, start, end):
         verb, v0, v1 = m.group(), m.start(), m.end()
         if any(q0 <= v0 < q1 for q0, q1 in quoted) or not _stated(text, start, end, sentence_start, v0, v1):
             continue
-        trip = _trip_at(text, start, end, home, places, sentence_start, verb, v0, v1)
+        trip = _trip_at(text, start, end, home, places, everywhere, sentence_start, verb, v0, v1)
         if trip is not None:
             return trip
     return _trip_without_verb(text, start, end, places, sentence_start)
@@ -274,6 +285,7 @@ def _trip_at(
     end: int,
     home: Home,
     places: set[int],
+    everywhere: set[int],
     sentence_start: int,
     verb: str,
     v0: int,
@@ -285,6 +297,8 @@ def _trip_at(
     if verb in ("来", "访"):
         if v0 > start and text[v0 - 1] in (_NOT_BEFORE_LAI if verb == "来" else _NOT_BEFORE_FANG):
             return None
+        if verb == "来" and text.startswith(("到", "至"), v1):
+            v1 += 1  # 来到延吉市
         here = next((h for h in home.own if text.startswith(h, v1)), None)
         if here is None and verb == "来":
             here = next((h for h in GENERIC_HOME if text.startswith(h, v1)), None)
@@ -293,8 +307,11 @@ def _trip_at(
             if two in g.cn_base and two not in home.names:
                 return None  # 来江西 is not 来江 when home is a city whose short form is 江
             here = next(h for h in home.short if text.startswith(h, v1))
-        if here is None or text.startswith(_RESIDENT_AFTER_HOME, v1 + len(here)):
-            return None  # 来华工作: residents, not visitors
+        if here is None:
+            return None
+        after = v1 + len(here)
+        if text.startswith(_RESIDENT_AFTER_HOME, after) and not text.startswith(_VISIT_KINDS, after + 2):
+            return None  # 来华工作: residents, not visitors (but 来我馆工作访问 is a working visit)
         return Trip(INBOUND, verb, v0)
     if verb == "接待":
         return Trip(INBOUND, verb, v0) if _DELEGATION.search(text, v1, end) else None
@@ -320,19 +337,41 @@ def _trip_at(
         by = invited.group(1)
         if any(h in by for h in home.long):
             return Trip(INBOUND, verb, v0)  # 应我市邀请…访问
-        if any(sentence_start + invited.start(1) <= p < sentence_start + invited.end(1) for p in places):
+        if any(sentence_start + invited.start(1) <= p < sentence_start + invited.end(1) for p in everywhere):
             return Trip(OUTBOUND, verb, v0)  # 应格鲁吉亚农业科学院…邀请…进行了访问
     if verb in _DEFAULT_OUTBOUND:
         return Trip(OUTBOUND, verb, v0)
     if verb in _BY_SUBJECT:
         subject = text[start:v0]
+        if any(f"{to}{h}" in subject for to in ("到", "至", "抵") for h in home.long):
+            return Trip(INBOUND, verb, v0)  # …代表团到柳州市图书馆工作访问
         if _OUR_SUBJECT.search(subject) or any(h in subject for h in home.own):
             return Trip(OUTBOUND, verb, v0)
-        if any(p < v0 for p in places if start <= p) or "邀请" in subject or "接待" in subject:
+        first = min((p for p in places if start <= p < v0), default=None)
+        if first is not None:
+            # 美国X大学代表团访问…: the foreign party is the subject; 对东京和冲绳等地进行了友好访问: the
+            # places are where we went
+            return Trip(OUTBOUND if text[first - 1] in _BEFORE_DESTINATION else INBOUND, verb, v0)
+        if "邀请" in subject or "接待" in subject:
             return Trip(INBOUND, verb, v0)
         if verb in ("到访", "参访"):
             return Trip(INBOUND, verb, v0)
     return None
+
+
+def _origin_of(text: str, places: set[int], start: int, head: int) -> bool:
+    """Whether a foreign place before the delegation word names where the delegation comes from: close to
+    it, with no verb of meeting between (驻芝加哥总领事会见代表团: the consul is stationed there)."""
+    if _FOREIGN_ORIGIN.search(text[max(start, head - _ORIGIN_MAX_CHARS) : head]):
+        return True  # 海外侨胞江西行考察团
+    for p in sorted(p for p in places if start <= p < head):
+        if (
+            head - p <= _ORIGIN_MAX_CHARS
+            and text[p - 1 : p] not in _BEFORE_DESTINATION
+            and not _PRESENCE.search(text, p, head)
+        ):
+            return True
+    return False
 
 
 def _trip_without_verb(text: str, start: int, end: int, places: set[int], sentence_start: int) -> Trip | None:
@@ -342,19 +381,18 @@ def _trip_without_verb(text: str, start: int, end: int, places: set[int], senten
     head = _DELEGATION_HEAD.search(text, start, end)
     if (
         head is not None
-        and any(start <= p < head.start() for p in places)
         and _PRESENCE.search(text, start, end)
         and not _ABROAD.search(text, sentence_start, end)
         and not _OUR_SUBJECT.search(text, start, head.start())
-        and not re.search(r"在[^，,。；;]{0,12}$", text[start : min(places)] if places else "")
+        and _origin_of(text, places, start, head.start())
     ):
         return Trip(INBOUND, head.group(), head.start())
-    line = text.rfind("\n", 0, start) + 1
+    context = max(0, start - APPROVAL_CONTEXT_CHARS)  # the paragraph's heading: 加强出国管理。
     if (
-        _BATCHES.search(text, start, end)
+        APPROVED_BATCHES.search(text, start, end)
         and _APPROVAL.search(text, start, end)
         and not _DOCUMENTS.search(text, start, end)
-        and _OUTBOUND_CONTEXT.search(text, line, end)
+        and _OUTBOUND_CONTEXT.search(text, context, end)
     ):
         return Trip(OUTBOUND, "审批", _APPROVAL.search(text, start, end).start())
     return None

@@ -12,7 +12,8 @@ The pipeline, and why in this order:
    visited) up to the next statement with its own subject; counts and month come from the trip clause
    first, then its continuation, then its lead-in, then a chronicle date alone on the line above;
 5. clauses with other cues (agreement, online, local foreigners, hosted event, project, liaison) become one
-   row per kind per sentence; leftover clauses naming a foreign place become "other".
+   row per kind per sentence; leftover clauses naming a foreign place become "plan" (a trip or wish for
+   the future) or "other".
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from dataclasses import dataclass, field
 
 from transforms.activities import numbers
 from transforms.activities.classify import (
+    APPROVAL_CONTEXT_CHARS,
+    APPROVED_BATCHES,
     FOREIGN_VERBS,
+    TRIP_VERB,
     Home,
     Trip,
     cue_kind,
@@ -37,6 +41,7 @@ from transforms.activities.classify import (
 from transforms.activities.clauses import Span, clauses, dated_lines, line_start, sentences
 from transforms.activities.gazetteer import LOCALITY, MARKER, Hit, gazetteer, scan
 from transforms.activities.localities import KnownLocalities, LocalityFinder, Mention, mentions
+from transforms.activities.restatements import merge_restatements
 from transforms.normalize.script import to_simplified
 
 _known_cache: dict[int, tuple[weakref.ReferenceType | Mapping[str, str], KnownLocalities]] = {}
@@ -134,10 +139,22 @@ def _extract(
             ment_i += 1
         s_hits = _until(hits, hit_i, sent.end)
         s_ments = _until(found, ment_i, sent.end)
-        if s_hits or s_ments:
+        if s_hits or s_ments or _under_outbound_heading(narrative, sent, hits, hit_i):
             rows.extend(_sentence_rows(narrative, sent, s_hits, s_ments, home, dated))
     rows.sort(key=lambda r: (r["span"][0], r["kind"] != "visit"))
-    return rows
+    return merge_restatements(rows, narrative, home.own)
+
+
+def _under_outbound_heading(text: str, sent: Span, hits: list[Hit], next_hit: int) -> bool:
+    """A sentence of counts right after a foreign-affairs heading (加强出国管理。全年办理审批手续199批…):
+    it names no foreign place, but may count approved trips (classify.approved_trips)."""
+    previous = hits[next_hit - 1] if next_hit > 0 else None
+    return (
+        previous is not None
+        and previous.kind == MARKER
+        and sent.start - previous.end <= APPROVAL_CONTEXT_CHARS
+        and APPROVED_BATCHES.search(text, sent.start, sent.end) is not None
+    )
 
 
 def _with_hits(sents: list[Span], hits: list[Hit]) -> list[Span]:
@@ -170,12 +187,13 @@ def _sentence_rows(
     for m in ments:
         _owner(cls, m.start).mentions.append(m)
     sentence_foreign = any(c.foreign or c.markers for c in cls)
+    sentence_places = [p.start for c in cls for p in c.places] + [m.start for c in cls for m in c.mentions]
     for c in cls:
         c.cue = cue_kind(text, *c.span)
         if c.cue == "online_event":
             continue
         starts = [p.start for p in c.places] + [m.start for m in c.mentions]
-        c.trip = find_trip(text, c.span.start, c.span.end, home, starts, sent.start)
+        c.trip = find_trip(text, c.span.start, c.span.end, home, starts, sent.start, sentence_places)
         if c.trip is not None and not sentence_foreign and c.trip.verb not in FOREIGN_VERBS:
             c.trip = None  # a domestic visit
     rows: list[dict] = []
@@ -213,11 +231,12 @@ def _sentence_rows(
     for kind, idx in by_kind.items():
         covered.update(idx)
         rows.append(_other_row(text, cls, idx, kind))
-    leftover = [
-        i for i, c in enumerate(cls) if c.foreign and i not in covered and not is_planned(text, *c.span)
-    ]
-    if leftover:
-        rows.append(_other_row(text, cls, leftover, "other"))
+    leftover = [i for i, c in enumerate(cls) if c.foreign and i not in covered]
+    planned = [i for i in leftover if is_planned(text, *cls[i].span)]
+    if planned:
+        rows.append(_other_row(text, cls, planned, "plan"))  # 还将赴华盛顿: named, but not (yet) a trip
+    if len(planned) < len(leftover):
+        rows.append(_other_row(text, cls, [i for i in leftover if i not in planned], "other"))
     return rows
 
 
@@ -284,8 +303,10 @@ def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[i
         while k < ceiling:
             c = cls[k]
             piece = text[c.span.start : c.span.end]
-            if c.cue is not None or c.starts_with_place() or is_planned(text, *c.span):
+            if c.cue is not None or c.starts_with_place():
                 break
+            if is_planned(text, *c.span) and (c.places or TRIP_VERB.search(text, *c.span)):
+                break  # a planned trip of its own; "将于11月3日至6日在X町住宿" is this trip's schedule
             if n + 1 < len(groups) and (numbers.month(piece) is not None or numbers.counts([piece])[0]):
                 break  # it leads into the next trip
             cont.append(k)

@@ -136,6 +136,8 @@ class LocalityFinder:
             return False
         if name in self.home or base in self.home or name in self.g.cn_full:
             return False
+        if any(name[i:] in self.g.cn_full or name[i:] in self.home for i in range(1, len(name) - 1)):
+            return False  # 议会到延吉市: the text ran on into a Chinese place
         return strong or not (base in self.g.cn_base or name[-1] in _WEAK_SUFFIXES)
 
     def learn(self, sentence_ranges: Iterable[tuple[int, int]]) -> LocalityTable:

@@ -35,7 +35,7 @@ FIELD_OF_UNIT = {
     "期": "events",
 }
 COUNT_FIELDS = ("participants", "person_times", "batches", "times", "events")
-_NOT_A_COUNT_BEFORE = "第每前排逐这那"
+_NOT_A_COUNT_BEFORE = "第每前排逐这那口积"  # 第5次, 每批; 人口23万人, 面积
 _NOT_A_COUNT_AFTER = {"位": "数置于居", "次": "性要", "名": "次义单称额", "人": "民才员工类性口均"}
 _BARE_MAGNITUDE = {"百": 100, "千": 1000, "万": 10000}
 _APPROX_PRE = ("大约", "将近", "超过", "约", "近", "逾", "超")

@@ -14,6 +14,8 @@ from importlib import resources
 
 import yaml
 
+from transforms.normalize.script import to_simplified
+
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
 )
@@ -36,7 +38,7 @@ def label_key(text: str) -> tuple[str, str | None]:
 
     '年初数（万元）：' gives ('年初数', '万元'): the unit matters, a value under a (元) label is converted.
     """
-    key = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text)).rstrip(":|")
+    key = _WHITESPACE.sub("", unicodedata.normalize("NFKC", to_simplified(text))).rstrip(":|")
     key = _NUMBERING.sub("", key)
     unit = None
     match = _UNIT_SUFFIX.search(key)
@@ -55,7 +57,7 @@ def _script_variants(text: str) -> set[str]:
     """The label as written in simplified and in traditional characters (單位名稱, 開辦資金): reports copied
     from Hong Kong, Macao or Taiwan pages, or converted by a publishing tool, keep the form's labels in
     traditional script. OpenCC gives both the generic traditional and the Taiwan standard forms."""
-    from transforms.normalize.script import to_traditional_forms
+    from transforms.normalize.script import to_traditional_forms  # opencc only when the table is built
 
     return {text, *to_traditional_forms(text)}
 
@@ -189,7 +191,7 @@ def match_label(cell: str) -> Label | None:
         return _MATCH_MEMO[cell]
     except KeyError:
         pass
-    if _non_label_ideograph().search(cell):
+    if _non_label_ideograph().search(to_simplified(cell)):
         return None
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)

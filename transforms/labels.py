@@ -14,7 +14,7 @@ from importlib import resources
 
 import yaml
 
-from transforms.normalize.script import to_simplified
+from transforms.normalize.script import has_traditional, to_simplified
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
@@ -108,22 +108,22 @@ def _phrases(kind: str) -> tuple[str, ...]:
     return tuple(label_key(p)[0] for p in _data()[kind])
 
 
-_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度?")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度")
 # Cover and title cells are short; a long cell that happens to quote a title phrase is prose.
 MAX_COVER_CHARS = 40
 
 
 def is_cover(cell: str) -> bool:
     """Whether a cell is cover or title text of the form (事业单位法人年度报告书, （2023年度）, …局制)."""
-    if len(cell) > MAX_COVER_CHARS:
-        return False
+    if len(cell) > MAX_COVER_CHARS or ("年度" not in cell and "局" not in cell):
+        return False  # every cover phrase and year has one of these: most cells end here, unnormalised
     key = label_key(cell)[0]
     return bool(key) and (any(p in key for p in _phrases("cover")) or _YEAR_ONLY.fullmatch(key) is not None)
 
 
 def unit_of_cell(cell: str) -> str | None:
     """The unit a cell states when it states nothing else (万元, 单位：元), else None."""
-    if len(cell) > 12:
+    if len(cell) > 12 or "元" not in cell:
         return None
     key = label_key(cell)[0]
     if key not in _phrases("units"):
@@ -134,7 +134,7 @@ def unit_of_cell(cell: str) -> str | None:
 def is_column_header_row(cells: list[str]) -> bool:
     """A row of only column headers (项目 | 内容): a rendering artefact, repeated on every page of a PDF."""
     headers = _phrases("column_headers")
-    return bool(cells) and all(label_key(c)[0] in headers for c in cells)
+    return cells[0] in headers and all("".join(c.split()) in headers for c in cells)
 
 
 @cache
@@ -171,7 +171,9 @@ def _non_label_ideograph() -> re.Pattern[str]:
     """A CJK unified ideograph that occurs in no label key (nor in the numbering or unit that `label_key`
     strips). Such a character is NFKC-stable, composes with nothing and survives `label_key`, so a cell
     holding one cannot be a label: values (names, addresses, prose) are rejected without normalising them."""
-    allowed = set("".join(label_table())) | set("一二三四五六七八九十万元人名个")
+    allowed = set("".join(k for k in label_table() if not has_traditional(k))) | set(
+        "一二三四五六七八九十万元人名个"
+    )
     ranges, start = [], None
     for code in range(0x4E00, 0xA000 + 1):
         inside = code < 0xA000 and chr(code) not in allowed
@@ -191,8 +193,11 @@ def match_label(cell: str) -> Label | None:
         return _MATCH_MEMO[cell]
     except KeyError:
         pass
-    if _non_label_ideograph().search(to_simplified(cell)):
-        return None
+    outsider = _non_label_ideograph().search(cell)
+    if outsider is not None and (
+        not has_traditional(outsider.group()) or _non_label_ideograph().search(to_simplified(cell))
+    ):
+        return None  # a character no label has (also in simplified form): a value, rejected unnormalised
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None
@@ -214,11 +219,16 @@ def _label_first_chars() -> frozenset[str]:
     return frozenset(firsts | set("一二三四五六七八九十0123456789") | set(_IGNORED_CHARS))
 
 
+_NUMBERED = re.compile(r"\d{1,2}[.、．)]\s*\D")
+
+
 def starts_with_label(line: str) -> bool:
     """Whether `line` begins with a known label and its separator (the first item `find_labels` would give
     would start at 0): one anchored match instead of a scan of the whole line."""
     if not line or line[0] not in _label_first_chars():
         return False
+    if line[0].isdigit() and _NUMBERED.match(line) is None:
+        return False  # a number (10.00, 2024年…), not a numbered label (1. 单位名称)
     match = _prefix_pattern().match(line)
     return match is not None and match_label(match.group("label")) is not None
 

@@ -32,21 +32,32 @@ _CELL_SEPARATOR = re.compile(r"[|\t｜│┃]")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
-@dataclass
 class RawField:
-    """One label occurrence and the text that belongs to it."""
+    """One label occurrence and the text that belongs to it.
 
-    label: Label
-    heading: str
-    values: list[str] = field(default_factory=list)
-    # indexes of values that begin a new paragraph (a blank line or a new cell before them)
-    paragraph_starts: set[int] = field(default_factory=set)
-    # a unit stated in a cell of its own next to the values (万元 | 3.42 | 4.08); else the label's
-    unit: str | None = None
-    # stated on the report's cover, before the certificate's registered items (see labels.yaml form_start)
-    on_cover: bool = False
-    # (number of values, joined text): `text` is read several times per field while a record is built
-    _joined: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
+    A plain class with slots: a report makes dozens and a corpus millions, so construction stays cheap.
+    """
+
+    __slots__ = (
+        "_joined", "heading", "is_narrative", "label", "on_cover", "paragraph_starts", "unit", "values",
+    )  # fmt: skip
+
+    def __init__(self, label: Label, heading: str, values: list[str] | None = None) -> None:
+        self.label = label
+        self.heading = heading
+        self.values: list[str] = values if values is not None else []
+        # indexes of values that begin a new paragraph (a blank line or a new cell before them)
+        self.paragraph_starts: set[int] = set()
+        # a unit stated in a cell of its own next to the values (万元 | 3.42 | 4.08); else the label's
+        self.unit: str | None = None
+        # stated on the report's cover, before the certificate's registered items (labels.yaml form_start)
+        self.on_cover = False
+        self.is_narrative = label.field == "container" or label.field.startswith("section:")
+        # (number of values, joined text): `text` is read several times per field while a record is built
+        self._joined: tuple[int, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"RawField({self.label!r}, {self.heading!r}, {self.values!r})"
 
     @property
     def text(self) -> str | None:
@@ -66,10 +77,6 @@ class RawField:
     @property
     def value_unit(self) -> str | None:
         return self.unit or self.label.unit
-
-    @property
-    def is_narrative(self) -> bool:
-        return self.label.field == "container" or self.label.field.startswith("section:")
 
 
 @dataclass
@@ -153,24 +160,33 @@ class _Token(NamedTuple):
 def _tokens(text: str) -> list[_Token]:
     """Cut the text into label and value tokens in reading order, with where each stands."""
     tokens: list[_Token] = []
+    append = tokens.append
     previous_closed = blank = False
     for line in text.splitlines():
-        cells = [c.strip() for c in _CELL_SEPARATOR.split(line)]
-        contents = [c for c in cells if c]
-        if not contents:
-            blank = blank or not line.strip()
-            continue
-        if len(contents) > 1 and is_column_header_row(contents):
-            continue
+        if _CELL_SEPARATOR.search(line) is None:  # a plain line: one cell, never closed
+            cell = line.strip()
+            if not cell:
+                blank = True
+                continue
+            contents, closed = [cell], False
+        else:
+            cells = [c.strip() for c in _CELL_SEPARATOR.split(line)]
+            contents = [c for c in cells if c]
+            if not contents or (len(contents) > 1 and is_column_header_row(contents)):
+                continue
+            closed = not cells[-1]  # the line ends with a separator
         first = True
         for cell in contents:
             label = match_label(cell)
-            pieces = [(label, cell)] if label is not None else _split_inline_labels(cell)
-            for piece_label, piece in pieces:
-                tokens.append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
+            if label is not None:
+                append(_Token(label, cell, first and previous_closed, first, blank and first))
+                first = False
+                continue
+            for piece_label, piece in _split_inline_labels(cell):
+                append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
                 first = False
         blank = False
-        previous_closed = len(cells) > 1 and not cells[-1]  # the line ends with a separator
+        previous_closed = closed
     return tokens
 
 
@@ -201,8 +217,11 @@ _ADDRESS_LINE = re.compile(
 )
 
 
+_ADDRESS_HINTS = frozenset("路街道巷弄场厦楼园村组号")
+
+
 def looks_like_address(text: str) -> bool:
-    return len(text) <= 80 and _ADDRESS_LINE.match(text) is not None
+    return len(text) <= 80 and not _ADDRESS_HINTS.isdisjoint(text) and _ADDRESS_LINE.match(text) is not None
 
 
 class _Assembler:

@@ -127,6 +127,7 @@ def _extract(
     finder = LocalityFinder(narrative, hits, g, home.names)
     table = finder.learn(flagged)
     found = mentions(narrative, table, known, g)
+    hits = [h for h in hits if h.kind != LOCALITY]  # from here on, a gazetteer name counts as a mention
     if not hits and not found:
         return []
     dated = dated_lines(narrative)
@@ -180,8 +181,6 @@ def _sentence_rows(
 ) -> list[dict]:
     cls = [_Clause(span) for span in clauses(text, sent)]
     for h in hits:
-        if h.kind == LOCALITY:
-            continue  # a gazetteer name counts through its resolved mention only
         c = _owner(cls, h.start)
         (c.markers if h.kind == MARKER else c.places).append(h)
     for m in ments:

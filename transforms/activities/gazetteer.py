@@ -161,6 +161,9 @@ ABBREV_CONTEXTS: tuple[str, ...] = (
     "结好",
 )
 
+#: What follows a compound of countries' abbreviations when it names an initiative or a route, not them.
+NAMED_AFTER_COUNTRIES: tuple[str, ...] = ("经济走廊", "走廊")
+
 _DIVISION_SUFFIXES = (
     "特别行政区",
     "特別行政區",
@@ -381,6 +384,8 @@ def _abbrev_codes(text: str, start: int, g: Gazetteer) -> tuple[int, tuple[str, 
         regions.extend(r)
         pos += 1
     chained = len(countries) + len(regions) > 1
+    if text.startswith(NAMED_AFTER_COUNTRIES, pos):
+        return None  # 中蒙俄经济走廊: an initiative named after countries, not a mention of them
     if not (chained or text.startswith(ABBREV_CONTEXTS, pos)):
         return None
     return pos, tuple(countries), tuple(regions)

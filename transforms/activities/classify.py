@@ -73,11 +73,14 @@ GENERIC_HOME = (
 
 TRIP_VERB = re.compile(
     r"率团访问|率团出访|率团赴|组团赴|组团出访|应邀来|应邀赴|应邀访问|应邀出访|来访|来华|访华|赴华|莅临|到访|参访|回访"
-    r"|互访|出访|访问|拜访|赴|前往|出国|出境|接待|来|访"
+    r"|互访|出访|访问|拜访|造访|派出|派遣|选派|赴|前往|出国|出境|接待|来|访"
 )
 _ALWAYS_INBOUND = {"来访", "来华", "访华", "赴华", "莅临", "应邀来", "接待"}
 _DEFAULT_OUTBOUND = {
     "赴",
+    "派出",
+    "派遣",
+    "选派",
     "前往",
     "出访",
     "出国",
@@ -89,7 +92,7 @@ _DEFAULT_OUTBOUND = {
     "应邀赴",
     "应邀出访",
 }
-_BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "率团访问", "应邀访问"}
+_BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "造访", "率团访问", "应邀访问"}
 #: verbs that mean "abroad" by themselves, so a trip needs no other foreign word in its sentence
 FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访", "审批"}
 _NOT_BEFORE_LAI = "未以近后从本原带起出回将向历外迎到"
@@ -122,7 +125,18 @@ _NOT_A_TRIP_AFTER = (
     "期间",
     "之际",
     "过",
+    "国",
+    "地",
+    "时",
 )
+# 出国研修的课题, 赴日本的代表团: a trip phrase that describes a noun
+_RELATIVE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}的")
+# 其中赴科威特7名 (a part of the trip just told), 以及韩国…进行了工作访问 (its list going on)
+_CONTINUING = ("其中", "以及", "及", "并")
+# A trip of the past told as background (曾经多次派团访问, 已有千余名高中生实现了互访).
+_BACKGROUND = re.compile(r"曾经|历年|以往|此前|近年来|多年来|已有|多次")
+# 审核邀请外国人来赣团组21批: approving an invitation is paperwork, not the trip.
+_INVITATION_PAPERWORK = re.compile(r"(?:审核|审批|办理|受理)[^，,。；;]{0,6}邀请")
 # 互访 as an aim (加强互访, 推动企业互访), not as visits made.
 _PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持")
 # 出访团组5批32人次: a trip verb before 团组 is a noun, but with a count it states the trips made.
@@ -132,7 +146,7 @@ _ANAPHORA = re.compile(r"此次|这次|本次|此行|该次|此番|上述")
 _TIME_FRAME = re.compile(r"期间|之际")
 # A trip phrase that modifies a noun (与赴X演出团座谈, 申报的赴X团组) or an escort (陪同访问).
 _MODIFIER_BEFORE = "与和同跟及的"
-_ESCORT = ("陪同", "随同")
+_ESCORT = ("陪同", "随同", "随团")
 # 就…赴美国学习项目进行了洽谈: the trip is the topic of a discussion.
 _DISCUSSION = re.compile(r"洽谈|探讨|讨论|交换了?意见|沟通|会谈|商谈|协商|磋商")
 # 来华工作, 来滨学习: foreigners who live and work here are not visitors.
@@ -269,11 +283,26 @@ def _stated(text: str, start: int, end: int, sentence_start: int, v0: int, v1: i
         return False
     if _ANAPHORA.search(text, sentence_start, v0) or _TIME_FRAME.search(text, v1, end):
         return False
+    if _BACKGROUND.search(text, start, v0):
+        return False
+    breakdown = text.find("其中", sentence_start, start + 2)
+    if (text.startswith(_CONTINUING, start) or breakdown >= 0) and TRIP_VERB.search(
+        text, sentence_start, breakdown if breakdown >= 0 else start
+    ):
+        return False  # 又有11人出国…,其中赴科威特7名,赴阿联酋4名: a trip's breakdown or its list going on
+    if text.startswith(("(境)", "（境）"), v1):
+        v1 += 3  # 出国(境)管理
+    if _RELATIVE_AFTER.match(text, v1) and not text.startswith("了", v1):
+        return False
     if text.startswith(_NOT_A_TRIP_AFTER, v1) and not (
         text.startswith("团", v1) and _AGGREGATE_COUNT.search(text, v1, end)
     ):
         return False  # 出访工作, 访问团, 接待过
-    if _PAPERWORK.search(text, v1, min(end, v1 + 6)) or _APPLIED_FOR.search(text, max(start, v0 - 4), v0):
+    if (
+        _PAPERWORK.search(text, v1, min(end, v1 + 6))
+        or _APPLIED_FOR.search(text, max(start, v0 - 4), v0)
+        or _INVITATION_PAPERWORK.search(text, start, v0)
+    ):
         return False  # 因公出国(境)审核, 来华邀请函, 申报的赴X: paperwork about trips
     if (v0 > start and text[v0 - 1] in _MODIFIER_BEFORE) or text.startswith(_ESCORT, max(start, v0 - 2)):
         return False
@@ -311,27 +340,27 @@ def _trip_at(
         if here is None:
             return None
         after = v1 + len(here)
-        if text.startswith(_RESIDENT_AFTER_HOME, after) and not text.startswith(_VISIT_KINDS, after + 2):
-            return None  # 来华工作: residents, not visitors (but 来我馆工作访问 is a working visit)
+        if _resident(text, after):
+            return None  # 来滨工作: residents, not visitors (but 来我馆工作访问 is a working visit)
         return Trip(INBOUND, verb, v0)
     if verb == "接待":
+        if any(start <= p < v0 for p in places):
+            return None  # 台湾侨联总会…热情接待了访问团: our delegation received abroad
         return Trip(INBOUND, verb, v0) if _DELEGATION.search(text, v1, end) else None
     before = text[sentence_start:v0]
     if any(f"对{h}" in text[start:v0] for h in home.long):
         return Trip(INBOUND, verb, v0)  # …对我校进行友好访问, 结束了对中国…的访问
     obj = v1 + 1 if text.startswith(("了", "至", "到"), v1) else v1
     if verb not in _ALWAYS_INBOUND and text.startswith(home.long, obj):
-        return Trip(INBOUND, verb, v0)
-    if (
-        verb not in _ALWAYS_INBOUND
-        and obj not in places
-        and obj + 1 not in places
-        and _chinese_place_at(text, obj, home)
-    ):
+        # 访问我市; 日本代表团赴我市 (but 侨联赴南通市海门区 is a domestic trip: no foreign party named)
+        return Trip(INBOUND, verb, v0) if places or verb not in _DEFAULT_OUTBOUND else None
+    if verb not in _ALWAYS_INBOUND and not {obj, obj + 1, v0} & places and _chinese_place_at(text, obj, home):
         return None  # 赴X市学习考察 where X市 is a Chinese city: a domestic trip
-    if verb not in _ALWAYS_INBOUND and (obj in places or obj + 1 in places):
-        return Trip(OUTBOUND, verb, v0)
+    if verb not in _ALWAYS_INBOUND and (obj in places or obj + 1 in places or v0 in places):
+        return Trip(OUTBOUND, verb, v0)  # v0: a place word that holds its verb (赴台, 访台)
     if verb in _ALWAYS_INBOUND:
+        if verb in ("来华", "赴华") and _resident(text, v1):
+            return None  # 来华留学生, 来华工作的外国专家
         return Trip(INBOUND, verb, v0)
     invited = _INVITED_BY.search(before)
     if invited is not None:
@@ -341,7 +370,8 @@ def _trip_at(
         if any(sentence_start + invited.start(1) <= p < sentence_start + invited.end(1) for p in everywhere):
             return Trip(OUTBOUND, verb, v0)  # 应格鲁吉亚农业科学院…邀请…进行了访问
     if verb in _DEFAULT_OUTBOUND:
-        return Trip(OUTBOUND, verb, v0)
+        # 赴/前往/派出 say "go", not "abroad": the clause must name the foreign place (前往师专 does not)
+        return Trip(OUTBOUND, verb, v0) if places or verb in FOREIGN_VERBS else None
     if verb in _BY_SUBJECT:
         subject = text[start:v0]
         if any(f"{to}{h}" in subject for to in ("到", "至", "抵") for h in home.long):
@@ -373,6 +403,11 @@ def _origin_of(text: str, places: set[int], start: int, head: int) -> bool:
         ):
             return True
     return False
+
+
+def _resident(text: str, pos: int) -> bool:
+    """来X工作/学习/定居…: people who come to live, study or work here, unless it is a 工作访问."""
+    return text.startswith(_RESIDENT_AFTER_HOME, pos) and not text.startswith(_VISIT_KINDS, pos + 2)
 
 
 def _trip_without_verb(text: str, start: int, end: int, places: set[int], sentence_start: int) -> Trip | None:

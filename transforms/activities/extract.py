@@ -373,6 +373,8 @@ def _visit_row(
             break
     if row["month"] is None and chronicle is not None:
         row["month"] = numbers.month_number(chronicle)
+    # a sum stated with its parts (自组团29批217人…共计68批257人): the sum counts the trip
+    order.sort(key=lambda piece: numbers.TOTAL_WORDS.search(piece) is None)
     found, row["approximate"] = numbers.counts(order)
     row.update(found)
     found_themes = (

@@ -398,6 +398,20 @@ def _country_after_verb(text: str, end: int) -> bool:
     )
 
 
+def _countries_before_localities(candidates: list[tuple]) -> list[tuple]:
+    """Drop a locality that cuts into a country or region name without containing it: in 共向日本, the
+    Japanese city 向日 must not hide 日本 (while 西班牙港 still wins over the 西班牙 inside it)."""
+    places = [(c[0], c[2]) for c in candidates if c[3] in (PLACE, MARKER)]
+    if not places:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if c[3] != LOCALITY
+        or not any(s < c[2] and c[0] < e and not (c[0] <= s and e <= c[2]) for s, e in places)
+    ]
+
+
 def scan(text: str) -> list[Hit]:
     """All places and foreign markers in `text`, leftmost-longest, blockers removed, in text order."""
     if text.isascii():
@@ -424,6 +438,7 @@ def scan(text: str) -> list[Hit]:
                 continue
             start, kind = end - 1, PLACE  # the hit is the abbreviation; the verb stays the verb's
         candidates.append((start, start - end, end, kind, countries, regions, compound))
+    candidates = _countries_before_localities(candidates)
     candidates.sort()
     hits: list[Hit] = []
     reach = -1

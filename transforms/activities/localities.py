@@ -46,9 +46,9 @@ _NOT_IN_NAME = re.compile(
     r"|委员|研究|领域|关系|之间|人员|企业|邀请|接待|率团|应邀|考察|举办|参加"
 )
 # An organisation named after its city (法兰克福展览公司, 芝加哥大学): the city alone is not a partner
-# locality there unless its country stands in front (美国辛辛那提图书馆).
+# locality there (a library or a museum district is a place: 美国辛辛那提图书馆, 休斯顿博物馆区).
 _ORGANISATION_AFTER = re.compile(
-    r"[\u4e00-\u9fff]{0,6}?(?:公司|集团|大学|学院|会馆|商会|银行|中学|小学|学校)"
+    r"[\u4e00-\u9fff]{0,4}?(?:公司|集团|大学|学院|会馆|商会|同乡会|基金会|银行|中学|小学|学校|大会|博览会)"
 )
 # A division suffix that begins a word of its own (联合市人大 is 联合 + 市人大, 芝加哥市长 is the mayor): the
 # name ends before it.
@@ -165,7 +165,8 @@ class LocalityFinder:
             country = hit.countries[0]
             pos = _CONNECTOR.match(text, hit.end).end()
             name, end = self._name_at(pos, pending, country)
-            self._add_with_list(table, name, end, country, pending)
+            if name is not None:
+                self._add_with_list(table, name, end, country, pending)
         # "以中国与美国建交N周年为契机,邀请X市市长率团访问…": the sentence's only country is X's
         for base, country in sole_country.items():
             if base not in table.by_base:
@@ -296,6 +297,8 @@ class LocalityFinder:
             hit = self.locality_at.get(start)
             if hit is not None and country in hit.countries and (start == pos or text[pos] in "、及和与"):
                 end = self._extend_suffix(hit.end)
+                if _ORGANISATION_AFTER.match(text, end):
+                    return None, pos
                 return text[start:end], end
         m = _LIST_NEXT.match(text, pos)
         if m and m.start(1) not in self.hit_starts and m.start(1) not in self.inside:

@@ -18,7 +18,13 @@ _COUNT = re.compile(
     rf"(?P<num>{_NUM})\s?(?P<post>余|多)?\s?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
 )
 _MONTH = re.compile(r"(?<![\d个第.．/])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!度)")
+# Months that date no trip: the end of a period (1-10月, 截至10月底) and a news dateline (中新网10月27日电).
+_NOT_A_TRIP_MONTH = re.compile(r"(?:截止|截至|至|到)\s*$|[\d一二三四五六七八九十]\s*[-—~－]\s*$")
+_DATELINE_AFTER = re.compile(r"\s*\d{1,2}\s*日\s*电")
 
+TOTAL_WORDS = re.compile(r"共计|合计|总计|共有")
+# 外国友好团组14个: the count follows the noun, in 个
+_GROUPS_COUNTED_AFTER = re.compile(r"(?:团组|代表团)\s*(?P<num>\d+)\s*个")
 FIELD_OF_UNIT = {
     "人次": "person_times",
     "人": "participants",
@@ -60,6 +66,9 @@ def counts(texts: list[str]) -> tuple[dict[str, int], bool]:
     found: dict[str, int] = {}
     approximate = False
     for text in texts:
+        after_noun = _GROUPS_COUNTED_AFTER.search(text)
+        if after_noun is not None and "batches" not in found:
+            found["batches"] = int(after_noun["num"])
         for m in _COUNT.finditer(text):
             field = FIELD_OF_UNIT[m["unit"]]
             if field in found:
@@ -89,9 +98,15 @@ def counts(texts: list[str]) -> tuple[dict[str, int], bool]:
 
 
 def month(text: str) -> int | None:
-    """The first month named in `text` (10月底 -> 10; 8月30日至9月3日 -> 8)."""
-    m = _MONTH.search(text)
-    return month_number(m.group(1)) if m else None
+    """The first month named in `text` that dates a trip (10月底 -> 10; 8月30日至9月3日 -> 8; not the end of a
+    period, 1-10月 or 截至10月底, nor a news dateline, 10月27日电)."""
+    for m in _MONTH.finditer(text):
+        if _NOT_A_TRIP_MONTH.search(text, max(0, m.start() - 3), m.start()):
+            continue
+        if _DATELINE_AFTER.match(text, m.end()):
+            continue
+        return month_number(m.group(1))
+    return None
 
 
 def month_number(token: str) -> int | None:

@@ -103,8 +103,10 @@ def _bare_restatement(a: dict, b: dict) -> bool:
     """The later statement adds nothing of its own: no month, no count, no place the first lacks."""
     if b["month"] is not None or any(b[k] is not None for k in _COUNTS):
         return False
-    names_a, names_b = _places(a)[2], _places(b)[2]
-    return bool(names_b) and names_b <= names_a
+    countries_b, regions_b, names_b = _places(b)
+    if not (countries_b or regions_b or names_b):
+        return True  # "访问青岛第五十八中学为回访的一部分": no place, nothing of its own
+    return bool(names_b) and names_b <= _places(a)[2]
 
 
 def _weight(row: dict, text: str, home: tuple[str, ...]) -> tuple[int, int]:

@@ -120,11 +120,11 @@ def test_money_in_every_spelling(written: str, wan: float) -> None:
 def test_value_whose_label_was_lost_stays_out_of_the_neighbouring_field() -> None:
     text = (
         "单位名称 |\n戊市剧院 | |||\n宗旨和业务范围 |\n繁荣舞台艺术。 | |||\n"
-        "戊市人民路12号 | |||\n法定代表人 |\n李四 | |||\n"
+        "嘉兴市人民路12号 | |||\n法定代表人 |\n李四 | |||\n"
     )
     record = extract(text)
     assert record["institution"]["purpose_scope"] == "繁荣舞台艺术。"
-    assert record["institution"]["address"] == "戊市人民路12号"
+    assert record["institution"]["address"] == "嘉兴市人民路12号"
     assert any("unlabelled row" in p["message"] for p in record["problems"])
 
 
@@ -158,3 +158,33 @@ def test_repeated_table_header_on_a_second_page_is_not_content() -> None:
 def test_year_only_in_the_file_name() -> None:
     record = extract("单位名称：壬市馆\n法定代表人：周八\n", "壬市馆2019年度报告.txt")
     assert record["report_year"] == 2019
+
+
+def test_label_cells_printed_one_fragment_a_line() -> None:
+    """A narrow published table: each label comes out in pieces, one a line (宗旨和 / 业务范围)."""
+    text = (
+        "单位名称\n癸市博物馆\n宗旨和\n业务范围\n陈列展览、文物征集。\n衢州市迎宾东路市民文化中心\n法定代表人\n吴九\n"
+        "举办单位\n癸市文化旅游局\n资产\n损益\n情况\n净资产合计(所有者权益合计)\n年初数(万元)\n年末数(万元)\n231\n258\n"
+        "从业人数\n20\n对《条\n例》和\n实施细\n则有关\n变更登\n记规定\n的执行\n无。\n"
+    )
+    record = extract(text)
+    institution = record["institution"]
+    assert institution["name"] == "癸市博物馆"
+    assert institution["purpose_scope"] == "陈列展览、文物征集。"
+    assert institution["address"] == "衢州市迎宾东路市民文化中心"  # its 住所 label was lost
+    assert institution["sponsor"] == "癸市文化旅游局"
+    assert record["finance"]["net_assets_end_wan"] == 258.0 and record["finance"]["headcount"] == 20
+    assert record["registration_changes"] == []  # the truncated 对《条例》… label still took its value
+
+
+def test_a_row_whose_label_is_unknown_stays_out_of_the_field_before() -> None:
+    text = "开办资金 | 113万元 | |\n经费的渠道 | 全额拨款 | |\n举办单位 | 某局 | |\n"
+    record = extract(text)
+    assert record["finance"]["startup_capital_wan"] == 113.0
+    assert record["institution"]["sponsor"] == "某局"
+
+
+def test_no_admin_code_without_a_valid_uscc() -> None:
+    record = extract("单位名称：子市博物馆\n住所：兴平市县门街东路29号\n")
+    assert record["institution"]["admin_code"] is None
+    assert record["institution"]["address_code"] == "610481"

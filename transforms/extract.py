@@ -202,8 +202,8 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
         "province": place.province,
         "city": place.city,
         "district": place.district,
-        # the registration authority's division (USCC digits 3-8); the address's when the USCC is invalid
-        "admin_code": division_code(uscc) if uscc_valid else place.admin_code,
+        # the registration authority's division (USCC digits 3-8): none without a valid USCC
+        "admin_code": division_code(uscc) if uscc_valid else None,
         "address_code": place.admin_code,
         "sponsor": text("sponsor"),
         "funding_source": funding,

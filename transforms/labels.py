@@ -207,6 +207,28 @@ def match_label(cell: str) -> Label | None:
     return label
 
 
+# A long label cut short by publishing (对《条例》和实施细则有关变更登记规定的执行, its 情况 lost) is still
+# that label when this much of it is there: no value reads like the first ten characters of a label.
+MIN_TRUNCATED_CHARS = 10
+MIN_TRUNCATED_SHARE = 0.8
+
+
+@cache
+def _long_label_keys() -> tuple[tuple[str, str], ...]:
+    return tuple((k, f) for k, f in label_table().items() if len(k) > MIN_TRUNCATED_CHARS)
+
+
+def label_from_truncation(cell: str) -> Label | None:
+    """The long label whose beginning `cell` is, when it is most of it; else None."""
+    key, unit = label_key(cell)
+    if len(key) < MIN_TRUNCATED_CHARS:
+        return None
+    for full, field in _long_label_keys():
+        if full.startswith(key) and len(key) >= MIN_TRUNCATED_SHARE * len(full):
+            return Label(field, unit)
+    return None
+
+
 # A line of the 'label：value' layout holds a few pairs; past this many label words the rest of the line is
 # the last label's value, which bounds the work a hostile line of ten million label words can cause.
 MAX_INLINE_LABELS = 64

@@ -20,10 +20,12 @@ from transforms.labels import (
     find_labels,
     is_column_header_row,
     is_cover,
+    label_from_truncation,
     match_label,
     starts_with_label,
     unit_of_cell,
 )
+from transforms.normalize.places import starts_with_division
 
 # Table cells arrive separated by "|" (readers' output, the published text layout), by its full-width and
 # box-drawing forms (GB18030 text, tables drawn in a text editor) or by tabs (a table copied from a web page
@@ -187,7 +189,52 @@ def _tokens(text: str) -> list[_Token]:
                 first = False
         blank = False
         previous_closed = closed
-    return tokens
+    return _join_label_fragments(tokens)
+
+
+# A label cell printed in a narrow column comes out one fragment a line (宗旨和 / 业务范围;
+# 资产 / 损益 / 情况;
+# 对《条 / 例》和 / … / 的执行): fragments this short, each alone on its line, are tried as one label.
+MAX_FRAGMENT_CHARS = 8
+MAX_FRAGMENTS = 10
+
+
+def _join_label_fragments(tokens: list[_Token]) -> list[_Token]:
+    out: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.label is None and _fragment(token):
+            joined = _label_from_fragments(tokens, i)
+            if joined is not None:
+                label, count = joined
+                text = "".join(t.text for t in tokens[i : i + count])
+                out.append(token._replace(label=label, text=text))
+                i += count
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _fragment(token: _Token) -> bool:
+    return token.first_on_line and len(token.text) <= MAX_FRAGMENT_CHARS and not token.text[0].isdigit()
+
+
+def _label_from_fragments(tokens: list[_Token], i: int) -> tuple[Label, int] | None:
+    """The label that tokens[i], joined with the fragments after it, spell, and how many it takes."""
+    text = tokens[i].text
+    for count in range(2, MAX_FRAGMENTS + 1):
+        if i + count > len(tokens):
+            break
+        following = tokens[i + count - 1]
+        if not _fragment(following) or following.blank_before:
+            break
+        text += following.text
+        label = match_label(text) or label_from_truncation(text)
+        if label is not None:
+            return label, count
+    return None
 
 
 def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
@@ -209,19 +256,20 @@ def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
     return out
 
 
-# An unlabelled line that reads as a street address (a place, a road or building, a number): in a form,
-# such a line after another field's complete value is the 住所 row whose label was lost.
-_ADDRESS_LINE = re.compile(
-    r"^[^，,。；;：:]{0,20}?(?:省|市|区|县|旗|镇|乡)[^，,。；;：:]{0,30}?"
-    r"(?:路|街|道|巷|弄|大道|大街|广场|大厦|楼|园|村|号院|组)[^，,。；;：:]{0,20}?(?:\d|[一二三四五六七八九十])+[^，,。；;：:]{0,12}$"
-)
-
-
-_ADDRESS_HINTS = frozenset("路街道巷弄场厦楼园村组号")
+# An unlabelled line that reads as a street address: a Chinese division name first, then a road, a building
+# or a number (益阳市迎宾东路市民文化中心). In a form, such a line after another field's complete value is the
+# 住所 row whose label was lost.
+_ADDRESS_PART = re.compile(r"路|街|道|巷|弄|广场|大厦|楼|中心|园|村|院|号|组|镇|乡")
+_SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！!？?]")
 
 
 def looks_like_address(text: str) -> bool:
-    return len(text) <= 80 and not _ADDRESS_HINTS.isdisjoint(text) and _ADDRESS_LINE.match(text) is not None
+    return (
+        len(text) <= 60
+        and _ADDRESS_PART.search(text) is not None
+        and _SENTENCE_PUNCTUATION.search(text) is None
+        and starts_with_division(text)
+    )
 
 
 class _Assembler:
@@ -233,8 +281,10 @@ class _Assembler:
         self.orphans: list[tuple[str, str]] = []
         self.pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
         self.current: RawField | None = None
+        self.orphan_row = False  # the current row began with a value no label claimed
 
     def label(self, label: Label, heading: str) -> None:
+        self.orphan_row = False
         raw = RawField(label, heading)
         self.fields.append(raw)
         if label.field in ("group", "container", "form_start"):
@@ -269,10 +319,17 @@ class _Assembler:
             return
         if len(self.pending) > 1:
             self._append(self.pending.popleft(), token)
-        elif current.values and not current.is_narrative and self._closed(current, token):
+        elif (
+            current.values
+            and not current.is_narrative
+            and (self._closed(current, token) or (self.orphan_row and not token.first_on_line))
+        ):
             self.orphans.append((current.label.field, token.text))
+            self.orphan_row = True  # the rest of the row (经济来源 | 全额拨款) is not the field's either
+            return
         else:
             self._append(current, token)
+        self.orphan_row = False
 
     @staticmethod
     def _closed(current: RawField, token: _Token) -> bool:

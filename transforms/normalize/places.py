@@ -63,3 +63,30 @@ def same_division(address_code: str, uscc_code: str) -> bool:
 
     depth = min(level(address_code), level(uscc_code))
     return address_code[:depth] == uscc_code[:depth]
+
+
+_DIVISION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
+
+
+@cache
+def division_names() -> frozenset[str]:
+    """Every Chinese division name in cpca's table (湖州市, 吴兴区) and its form without the suffix (湖州)."""
+    import csv
+
+    from transforms.package_data import package_dir
+
+    with (package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
+        names = {row["name"] for row in csv.DictReader(fh) if row.get("name")}
+    bases = set()
+    for name in names:
+        for suffix in _DIVISION_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                bases.add(name[: -len(suffix)])
+                break
+    return frozenset(names - {"市辖区", "县"} | bases)
+
+
+def starts_with_division(text: str) -> bool:
+    """Whether `text` begins with a Chinese division name (益阳市迎宾东路…, 兴平市县门街…)."""
+    names = division_names()
+    return any(text[:n] in names for n in range(2, min(len(text), 9) + 1))

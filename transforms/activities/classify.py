@@ -73,7 +73,7 @@ GENERIC_HOME = (
 
 TRIP_VERB = re.compile(
     r"率团访问|率团出访|率团赴|组团赴|组团出访|应邀来|应邀赴|应邀访问|应邀出访|来访|来华|访华|赴华|莅临|到访|参访|回访"
-    r"|互访|出访|访问|拜访|造访|派出|派遣|选派|赴|前往|出国|出境|接待|来|访"
+    r"|互访|出访|访问|拜访|造访|派出|派遣|选派|赴|前往|出国|出境|接待|抵达|来|访|到"
 )
 _ALWAYS_INBOUND = {"来访", "来华", "访华", "赴华", "莅临", "应邀来", "接待"}
 _DEFAULT_OUTBOUND = {
@@ -97,6 +97,17 @@ _BY_SUBJECT = {"访问", "回访", "到访", "参访", "拜访", "造访", "率�
 FOREIGN_VERBS = {"来华", "访华", "赴华", "出访", "出国", "出境", "率团出访", "组团出访", "应邀出访", "审批"}
 _NOT_BEFORE_LAI = "未以近后从本原带起出回将向历外迎到"
 _NOT_BEFORE_FANG = "走采寻探"
+# Verbs that are a trip only with our place as their object (来我市, 访湖, 到安国, 抵达我市).
+_TO_HOME_VERBS = ("来", "访", "到", "抵达")
+_NOT_BEFORE = {
+    "来": _NOT_BEFORE_LAI,
+    "访": _NOT_BEFORE_FANG,
+    "到": "受得达收看感遇做办想听提谈说找回来直迟报签",
+    "抵达": "",
+}
+# 来县参观, 来院交流: a one-character 县/市/院 stands for our own place before what visitors do
+_GENERIC_PLACE_CHARS = "县市区校院馆"
+_VISIT_ACTIVITIES = ("参观", "考察", "访问", "交流", "调研", "指导", "视察", "洽谈", "演出", "讲学", "进行")
 # Words of the future or of intention before a trip verb in its clause: the trip has not happened (拟于11月
 # 率团访问, 计划派出学生来我校, 希望尽快回佛山, 商定组织企业赴巴拿马参展).
 _PLANNED = re.compile(
@@ -133,16 +144,23 @@ _NOT_A_TRIP_AFTER = (
 _RELATIVE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}的")
 # 其中赴科威特7名 (a part of the trip just told), 以及韩国…进行了工作访问 (its list going on)
 _CONTINUING = ("其中", "以及", "及", "并")
+# Aims: what a visit or a policy should bring about (促进更多的外商来重庆).
+_AIM = re.compile(r"推动|促进|鼓励|吸引|争取更多")
+# 在东京访问了: already abroad, the verb tells a leg of the trip
+_ABROAD_ALREADY = re.compile(r"在(?:国外|境外|海外|当地)")
+_NOMINAL_TRIP = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
+# A clause whose subject is the delegation without a name: it refers back to one already introduced.
+_DELEGATION_REFERENCE = re.compile(r"(?:访问团|代表团|考察团|交流团|演出团|该团|全团)")
 # A trip of the past told as background (曾经多次派团访问, 已有千余名高中生实现了互访).
 _BACKGROUND = re.compile(r"曾经|历年|以往|此前|近年来|多年来|已有|多次")
 # 审核邀请外国人来赣团组21批: approving an invitation is paperwork, not the trip.
 _INVITATION_PAPERWORK = re.compile(r"(?:审核|审批|办理|受理)[^，,。；;]{0,6}邀请")
 # 互访 as an aim (加强互访, 推动企业互访), not as visits made.
-_PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持")
+_PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持|通过")
 # 出访团组5批32人次: a trip verb before 团组 is a noun, but with a count it states the trips made.
 _AGGREGATE_COUNT = re.compile(r"\d+\s*(?:批|个团组|个代表团|人次)")
 # A trip already told, referred to again (此次出访, 此行, 访问德国期间): never a second trip.
-_ANAPHORA = re.compile(r"此次|这次|本次|此行|该次|此番|上述")
+_ANAPHORA = re.compile(r"(?:此次|这次|本次|此行|该次|此番|上述)(?!活动|会议|论坛|展|大会|比赛|赛事|年会)")
 _TIME_FRAME = re.compile(r"期间|之际")
 # A trip phrase that modifies a noun (与赴X演出团座谈, 申报的赴X团组) or an escort (陪同访问).
 _MODIFIER_BEFORE = "与和同跟及的"
@@ -156,6 +174,7 @@ _QUOTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|「[^」]{0,80}」"
 _DELEGATION = re.compile(
     r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员"
     r"|专家|学者|师生|学生|市长|会长|大使|领事|代表|校长|院长|侨胞|同胞|侨领|侨商|华侨|乡亲"
+    r"|个国家(?:和地区)?的"
 )
 # A foreign delegation present here, told without a trip verb: 美国X大学访问团参观了我校,
 # 为欢迎日本旅游交流团.
@@ -265,6 +284,8 @@ def find_trip(
     places = set(place_starts)
     everywhere = places | set(sentence_places)
     sentence_start = start if sentence_start is None else sentence_start
+    if _DELEGATION_REFERENCE.match(text, start):
+        return None  # 访问团首先在东京访问了…, 6月1日,访问团前往…: the delegation already told, on a leg
     quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
     for m in TRIP_VERB.finditer(text, start, end):
         verb, v0, v1 = m.group(), m.start(), m.end()
@@ -283,8 +304,10 @@ def _stated(text: str, start: int, end: int, sentence_start: int, v0: int, v1: i
         return False
     if _ANAPHORA.search(text, sentence_start, v0) or _TIME_FRAME.search(text, v1, end):
         return False
-    if _BACKGROUND.search(text, start, v0):
-        return False
+    if _BACKGROUND.search(text, start, v0) or _AIM.search(text, start, v0):
+        return False  # 曾经多次派团访问; 促进更多的外商来重庆洽谈合作
+    if _TIME_FRAME.search(text, sentence_start, start) or _ABROAD_ALREADY.search(text, start, v0):
+        return False  # 在日…交流访问期间,代表团访问了…; 访问团在东京访问了…: a leg of a trip told before
     breakdown = text.find("其中", sentence_start, start + 2)
     if (text.startswith(_CONTINUING, start) or breakdown >= 0) and TRIP_VERB.search(
         text, sentence_start, breakdown if breakdown >= 0 else start
@@ -324,8 +347,10 @@ def _trip_at(
     g = gazetteer()
     if verb == "互访":
         return None if _PROMOTE.search(text, start, v0) else Trip(None, verb, v0)
-    if verb in ("来", "访"):
-        if v0 > start and text[v0 - 1] in (_NOT_BEFORE_LAI if verb == "来" else _NOT_BEFORE_FANG):
+    if verb == "访" and v1 in everywhere and _NOMINAL_TRIP.match(text, v1):
+        return Trip(OUTBOUND, verb, v0)  # 访日代表团, 结束访美行程: a trip told as a noun
+    if verb in _TO_HOME_VERBS:
+        if v0 > start and text[v0 - 1] in _NOT_BEFORE[verb]:
             return None
         if verb == "来" and text.startswith(("到", "至"), v1):
             v1 += 1  # 来到延吉市
@@ -337,6 +362,13 @@ def _trip_at(
             if two in g.cn_base and two not in home.names:
                 return None  # 来江西 is not 来江 when home is a city whose short form is 江
             here = next(h for h in home.short if text.startswith(h, v1))
+        if (
+            here is None
+            and verb == "来"
+            and text[v1 : v1 + 1] in _GENERIC_PLACE_CHARS
+            and (text.startswith(_VISIT_ACTIVITIES, v1 + 1))
+        ):
+            here = text[v1]  # 来县参观, 来院进行技术交流
         if here is None:
             return None
         after = v1 + len(here)

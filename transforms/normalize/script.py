@@ -1,4 +1,4 @@
-"""Traditional ↔ simplified Chinese with OpenCC (the `opencc` package and its dictionaries).
+"""Traditional (and Japanese) ↔ simplified Chinese with OpenCC (the `opencc` package and its dictionaries).
 
 Why character by character for matching: the extractor keeps every evidence sentence as the report wrote
 it and points into it by offsets, so the text it matches against must have the same length. OpenCC's
@@ -23,14 +23,31 @@ def _converter(config: str):  # -> opencc.OpenCC
 
 @cache
 def _t2s_table() -> dict[int, str]:
-    """{code point: simplified character} for every ideograph OpenCC simplifies (one call, ≈5 ms)."""
+    """{code point: simplified character} for every ideograph OpenCC simplifies (one call each, ≈10 ms).
+
+    Japanese shinjitai (県, 浜, 広, 沢: Japanese place names copied as written) are simplified through their
+    traditional form (jp2t, then t2s), but only characters outside GB2312: a shinjitai form that is also a
+    common simplified character (予, 芸, 弁) stays what it is in Chinese text.
+    """
     chars = [chr(c) for lo, hi in _IDEOGRAPH_RANGES for c in range(lo, hi + 1)]
-    converted = _converter("t2s").convert("\n".join(chars)).split("\n")
-    return {
-        ord(char): simple
-        for char, simple in zip(chars, converted, strict=True)
-        if simple != char and len(simple) == 1
-    }
+    joined = "\n".join(chars)
+    simplified = _converter("t2s").convert(joined).split("\n")
+    from_japanese = _converter("t2s").convert(_converter("jp2t").convert(joined)).split("\n")
+    table: dict[int, str] = {}
+    for char, simple, japanese in zip(chars, simplified, from_japanese, strict=True):
+        if simple != char and len(simple) == 1:
+            table[ord(char)] = simple
+        elif japanese != char and len(japanese) == 1 and not _in_gb2312(char):
+            table[ord(char)] = japanese
+    return table
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache

@@ -215,6 +215,8 @@ class LocalityFinder:
                 continue
             if hit.start in self.consumed or self.text.startswith(_PERSON_TITLE_AFTER, end):
                 continue  # inside a longer name already read (北帕默斯顿市), or a person (西哈努克亲王)
+            if self._in_title(hit.start):
+                continue  # 《纽约时报》: a newspaper, not New York
             if not self._specific(name, hit):
                 continue  # a short or shared name counts only right after its country (see learn)
             sentence = next(((s, e) for s, e in ranges if s <= hit.start < e), None)
@@ -229,6 +231,11 @@ class LocalityFinder:
             if _inside_organisation(self.text, hit.start, end):
                 continue
             self._add_with_list(table, name, end, country, {})
+
+    def _in_title(self, pos: int) -> bool:
+        """Whether `pos` is inside a 《title》 (a newspaper, a book, a programme named after a place)."""
+        opening = self.text.rfind("《", max(0, pos - 30), pos)
+        return opening >= 0 and "》" not in self.text[opening:pos]
 
     def _beside_name_dot(self, hit: Hit) -> bool:
         text = self.text

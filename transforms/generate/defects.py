@@ -22,7 +22,7 @@ import dataclasses
 import random
 
 from transforms.generate import uscc
-from transforms.generate.report import Report
+from transforms.generate.report import Report, unprint_year
 
 DEFECTS = (
     "empty",
@@ -54,11 +54,7 @@ def edit_report(report: Report, defect: str | None, rng: random.Random) -> None:
         report.uscc = uscc.corrupt_check_digit(report.uscc, rng)
     elif defect == "year_missing":
         report.year = None
-        report.report_date = None
-        report.changes = []
-        for attr in ("qualifications", "awards_litigation", "donations"):
-            if "年" in getattr(report, attr):
-                setattr(report, attr, "无")
+        unprint_year(report)
 
 
 def mistaken_original(report: Report, rng: random.Random) -> Report:

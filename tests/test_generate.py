@@ -284,3 +284,36 @@ def test_phenomena_leave_their_trace_exactly_when_listed(text_corpus: Path) -> N
             assert found == (name in phenomena), (name, row["file"], row["layout"])
             claimed[name] += found
     assert min(claimed.values()) >= 3, claimed
+
+
+def test_traditional_labels_read_as_opencc_converts_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import opencc
+
+    from transforms.generate import forms
+
+    converted: set[str] = set()
+    table = forms.traditional
+    monkeypatch.setattr(forms, "traditional", lambda text: converted.add(text) or table(text))
+    generate(tmp_path, Options(150, YEARS, seed=3, formats=("txt",), defect_rate=0))
+    assert len(converted) > 20
+    s2t = opencc.OpenCC("s2t")
+    assert {text: table(text) for text in converted} == {text: s2t.convert(text) for text in converted}
+
+
+@pytest.mark.parametrize(
+    ("yuan", "written"),
+    [
+        (500000, "人民币伍拾万元整"),
+        (1880000, "人民币壹佰捌拾捌万元整"),
+        (1255000, "人民币壹佰贰拾伍万伍仟元整"),
+        (1010101, "人民币壹佰零壹万零壹佰零壹元整"),
+        (100005000, "人民币壹亿零伍仟元整"),
+        (105000000, "人民币壹亿零伍佰万元整"),
+    ],
+)
+def test_capital_numerals(yuan: int, written: str) -> None:
+    from transforms.generate.forms import capital_numerals
+
+    assert capital_numerals(yuan) == written

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import cache
 
 from transforms.generate.narrative import cn_number
 
@@ -57,32 +56,40 @@ COVER_FOOTER = "国家事业单位登记管理局制"
 GROUP_LABEL = "资产损益情况"
 NET_TOTAL_LABELS = ("净资产合计(所有者权益合计)", "净资产合计（所有者权益合计）", "净资产合计")
 _UNITS = ("(万元)", "（万元）")
+_WIDE_GAPS = (" ", " ", "  ", "\u3000")
+_TWO_CHARACTER_GAPS = (" ", "  ", "\u3000\u3000")
 
 
-@cache
-def _converter(config: str):  # -> opencc.OpenCC
-    import opencc  # only reports drawn with traditional labels need it
+# Traditional forms of the characters of the labels and units the generator prints, as OpenCC's s2t (and
+# s2tw: the same for these) converts them. A table rather than OpenCC itself: loading the converter costs
+# 40 MB and half a second for the few dozen labels it would ever convert; tests/test_generate.py checks
+# that every label converted while generating a corpus reads exactly as OpenCC's conversion.
+_TRADITIONAL = str.maketrans(
+    "万业举书产从会关况净则办务动单变围奖实对开惩执损数权条来码称细经统绩网范规计认记许讼证评诉质费资赠载问项题",
+    "萬業舉書產從會關況淨則辦務動單變圍獎實對開懲執損數權條來碼稱細經統績網範規計認記許訟證評訴質費資贈載問項題",
+)
 
-    return opencc.OpenCC(config)
 
-
-@cache
-def _traditional(text: str, config: str) -> str:
-    return _converter(config).convert(text)
+def traditional(text: str) -> str:
+    return text.translate(_TRADITIONAL)
 
 
 def space_out(label: str, rng: random.Random) -> str:
     """A label as published with spaces inside it: every character apart (住 所, 单 位 名 称; short labels)
-    or broken every few characters wherever the line fell (宗旨和 业务范围, 对《条 例》和 实施细 则有关…)."""
-    if len(label) <= 6 and rng.random() < 0.6:
-        gaps = (" ", " ", "  ", "\u3000") if len(label) > 2 else (" ", "  ", "\u3000\u3000")
-        return rng.choice(gaps).join(label)
-    out, i = [], 0
-    while i < len(label):
-        step = rng.randint(2, 4)
-        out.append(label[i : i + step])
-        i += step
-    return " ".join(out) if len(out) > 1 else label[0] + " " + label[1:]
+    or broken every few characters wherever the line fell (宗旨和 业务范围, 对《条 例》和 实施细 则有关…).
+
+    Draws with `rng.random()` only: labels are spaced by the million in a large corpus.
+    """
+    roll = rng.random()
+    if len(label) <= 6 and roll < 0.6:
+        gaps = _WIDE_GAPS if len(label) > 2 else _TWO_CHARACTER_GAPS
+        return gaps[int(roll / 0.6 * len(gaps))].join(label)
+    pieces, start = [], 0
+    while start < len(label):
+        end = start + 2 + int(rng.random() * 3)  # 2 to 4 characters a piece
+        pieces.append(label[start:end])
+        start = end
+    return " ".join(pieces) if len(pieces) > 1 else label[0] + " " + label[1:]
 
 
 class LabelStyle:
@@ -91,7 +98,7 @@ class LabelStyle:
     def __init__(self, rng: random.Random, seen: set[str], *, published: bool) -> None:
         self.rng = rng
         self.seen = seen
-        self.traditional = None if published or rng.random() >= 0.05 else rng.choice(("s2t", "s2tw"))
+        self.traditional = not published and rng.random() < 0.05
         self.spaced = rng.random() < (0.8 if published else 0.2)
         self.spaced_share = 0.7 if published else 0.5
         self.numbered = not published and rng.random() < 0.12
@@ -101,8 +108,7 @@ class LabelStyle:
     def __call__(self, label: str, unit: str = "", *, spaced_ok: bool = True) -> str:
         text = label
         if self.traditional:
-            text = _traditional(text, self.traditional)
-            unit = _traditional(unit, self.traditional) if unit else unit
+            text, unit = traditional(text), traditional(unit)
             self.seen.add("traditional_labels")
         if spaced_ok and self.spaced and len(text) > 1 and self.rng.random() < self.spaced_share:
             text = space_out(text, self.rng)
@@ -124,12 +130,32 @@ def unit_label(rng: random.Random) -> str:
     return rng.choice(_UNITS)
 
 
-def capital_numerals(yuan: int) -> str:
-    """人民币…元整 for a positive amount in 元 (188万元 → 人民币壹佰捌拾捌万元整), the way contracts and
-    registration certificates write money."""
-    import cn2an
+_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 
-    return f"人民币{cn2an.an2cn(yuan, 'up')}元整"
+
+def _upper_group(n: int) -> str:
+    """1-9999 in 大写 digits, a 零 where zeros sit between digits (1050 → 壹仟零伍拾)."""
+    out, zero = "", False
+    for unit, digit in zip(("仟", "佰", "拾", ""), f"{n:04d}", strict=True):
+        if digit == "0":
+            zero = bool(out)
+            continue
+        out += ("零" if zero else "") + _UPPER_DIGITS[int(digit)] + unit
+        zero = False
+    return out
+
+
+def capital_numerals(yuan: int) -> str:
+    """人民币…元整 for a positive amount in 元 below 10¹² (188万元 → 人民币壹佰捌拾捌万元整), as contracts and
+    registration certificates write money: 万 and 亿 groups, one 零 for any run of zeros between digits."""
+    out, gap = "", False
+    for value, unit in ((yuan // 10**8, "亿"), (yuan // 10**4 % 10**4, "万"), (yuan % 10**4, "")):
+        if value == 0:
+            gap = bool(out)
+            continue
+        out += ("零" if out and (gap or value < 1000) else "") + _upper_group(value) + unit
+        gap = False
+    return f"人民币{out}元整"
 
 
 def money(rng: random.Random, value: float, label_unit: str | None, seen: set[str]) -> str:

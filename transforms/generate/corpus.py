@@ -127,7 +127,7 @@ def _files_for(
         return [(a, "superseded", b.name), (b, "loaded", a.name)]
     main = _render(base + ext, report, fmt, rng)
     if defect == "truncated":
-        cut = defects.truncate(main.data, fmt, rng)
+        cut = defects.truncate(main.data, fmt, rng, main.encoding)
         return [(dataclasses.replace(main, data=cut, report=None), "quarantined", "")]
     if defect == "wrong_extension":
         main.name = base + defects.WRONG_EXTENSION[fmt]

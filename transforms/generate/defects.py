@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 from transforms.generate import uscc
 from transforms.generate.report import Report, unprint_year
@@ -65,14 +66,23 @@ def mistaken_original(report: Report, rng: random.Random) -> Report:
     return wrong
 
 
-def truncate(data: bytes, fmt: str, rng: random.Random) -> bytes:
-    """Cut a file so that no reader can use it: a broken container, or text cut before any field."""
+def truncate(data: bytes, fmt: str, rng: random.Random, encoding: str = "") -> bytes:
+    """Cut a file so that no reader can use it: a broken container, or text cut before any field.
+
+    A web page is cut before its body (a cover above the table already states fields); a text file
+    within its first line, before any cell or label separator, so that no label can have a value.
+    """
     if fmt in ("pdf", "docx"):
         return data[: int(len(data) * rng.uniform(0.3, 0.7))]
     if fmt == "html":
-        stop = data.find(b"<table")
+        stop = data.find(b"<body")
         return data[: rng.randint(20, max(21, stop - 1))]
-    return data[: rng.randint(3, 12)]
+    text = data.decode(encoding)
+    first = _FIRST_PIECE.match(text).group()
+    return text[: rng.randint(1, max(1, min(len(first), 6)))].encode(encoding)
+
+
+_FIRST_PIECE = re.compile(r"[^\n|｜:：\t]*")
 
 
 def binary_blob(rng: random.Random) -> bytes:

@@ -105,12 +105,12 @@ class LabelStyle:
         self.numbering = rng.choice(("{n}. ", "{n}.", "{n}、", "{n}．"))
         self.numbered_so_far = 0
 
-    def __call__(self, label: str, unit: str = "", *, spaced_ok: bool = True) -> str:
+    def __call__(self, label: str, unit: str = "") -> str:
         text = label
         if self.traditional:
             text, unit = traditional(text), traditional(unit)
             self.seen.add("traditional_labels")
-        if spaced_ok and self.spaced and len(text) > 1 and self.rng.random() < self.spaced_share:
+        if self.spaced and len(text) > 1 and self.rng.random() < self.spaced_share:
             text = space_out(text, self.rng)
             self.seen.add("spaced_labels")
         return text + unit

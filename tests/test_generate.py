@@ -104,19 +104,23 @@ def test_usccs_are_valid_and_name_the_institutions_place(corpus: Path) -> None:
         assert stdnum_uscc.is_valid(code), code
         assert code.startswith("12"), "registration authority 1 (机构编制), type 2 (事业单位)"
         assert code[2:8] in divisions or code[2:8] in districts
+    division_of = {r["file"].removeprefix("reports/"): r["uscc"][2:8] for r in rows}
     for gold in _golds(corpus):
         inst = gold["institution"]
         assert gold["generator"]["institution_id"]
         if inst["uscc"] and gold["generator"]["defect"] != "invalid_uscc":
             assert stdnum_uscc.is_valid(inst["uscc"])
             assert inst["uscc"][2:8] == inst["admin_code"]
+        else:
+            assert inst["admin_code"] is None, "no valid USCC: the file does not state its division"
+        code = division_of[gold["file"]]
         assert inst["city"] in inst["address"]
         if inst["district"]:
             assert inst["district"] in inst["address"]
-            city, district = districts[inst["admin_code"]]
+            city, district = districts[code]
             assert (city.name, district.name) == (inst["city"], inst["district"])
         else:
-            assert divisions[inst["admin_code"]].name == inst["city"]
+            assert divisions[code].name == inst["city"]
 
 
 def test_manifest_accounts_for_every_file(corpus: Path) -> None:

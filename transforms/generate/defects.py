@@ -66,7 +66,10 @@ def mistaken_original(report: Report, rng: random.Random) -> Report:
     return wrong
 
 
-def truncate(data: bytes, fmt: str, rng: random.Random, encoding: str = "") -> bytes:
+_FIRST_PIECE = re.compile(r"[^\n|｜:：\t]*")  # a text's start up to its first line end or separator
+
+
+def truncate(data: bytes, fmt: str, rng: random.Random, encoding: str) -> bytes:
     """Cut a file so that no reader can use it: a broken container, or text cut before any field.
 
     A web page is cut before its body (a cover above the table already states fields); a text file
@@ -80,9 +83,6 @@ def truncate(data: bytes, fmt: str, rng: random.Random, encoding: str = "") -> b
     text = data.decode(encoding)
     first = _FIRST_PIECE.match(text).group()
     return text[: rng.randint(1, max(1, min(len(first), 6)))].encode(encoding)
-
-
-_FIRST_PIECE = re.compile(r"[^\n|｜:：\t]*")
 
 
 def binary_blob(rng: random.Random) -> bytes:

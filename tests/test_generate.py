@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from nianbao.cli import main
 from transforms.generate import Options, generate, places
 from transforms.generate.defects import DEFECTS
+from transforms.generate.forms import PHENOMENA
 from transforms.generate.manifest import OUTCOMES
 from transforms.generate.manifest import read as read_manifest
 
@@ -103,19 +104,23 @@ def test_usccs_are_valid_and_name_the_institutions_place(corpus: Path) -> None:
         assert stdnum_uscc.is_valid(code), code
         assert code.startswith("12"), "registration authority 1 (机构编制), type 2 (事业单位)"
         assert code[2:8] in divisions or code[2:8] in districts
+    division_of = {r["file"].removeprefix("reports/"): r["uscc"][2:8] for r in rows}
     for gold in _golds(corpus):
         inst = gold["institution"]
         assert gold["generator"]["institution_id"]
         if inst["uscc"] and gold["generator"]["defect"] != "invalid_uscc":
             assert stdnum_uscc.is_valid(inst["uscc"])
             assert inst["uscc"][2:8] == inst["admin_code"]
+        else:
+            assert inst["admin_code"] is None, "no valid USCC: the file does not state its division"
+        code = division_of[gold["file"]]
         assert inst["city"] in inst["address"]
         if inst["district"]:
             assert inst["district"] in inst["address"]
-            city, district = districts[inst["admin_code"]]
+            city, district = districts[code]
             assert (city.name, district.name) == (inst["city"], inst["district"])
         else:
-            assert divisions[inst["admin_code"]].name == inst["city"]
+            assert divisions[code].name == inst["city"]
 
 
 def test_manifest_accounts_for_every_file(corpus: Path) -> None:
@@ -236,3 +241,83 @@ def test_foreign_localities_never_look_like_chinese_places() -> None:
     for name in names:
         stem = name[:-1] if name[-1] in "市县州省道郡府区" else name
         assert name not in chinese and stem not in chinese and stem not in stems, name
+
+
+@pytest.fixture(scope="module")
+def text_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Text formats only, no defects: enough reports that every text phenomenon occurs many times."""
+    root = tmp_path_factory.mktemp("text")
+    generate(root, Options(60, YEARS, seed=7, formats=("txt", "html"), defect_rate=0))
+    return root
+
+
+# A trace each phenomenon leaves in txt and HTML files, found without the parser. The trace occurs exactly
+# when the gold lists the phenomenon, so the list is neither short of what was rendered nor claims more.
+TRACES = {
+    "cover": r"登记管理局制",
+    "form_start": r"登载事项",  # form_start_row or form_start_inline; labels compared without spaces
+    "full_width_bars": r"｜",
+    "markdown_table": r"(?m)^\| ",
+    "money_capital_numerals": r"人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元整",
+    "money_currency_sign": r"[￥¥]\d",
+    "money_bracket_unit": r"\d\(万元\)",
+    "money_thousands": r"\d,\d{3}",
+    "nested_funding": r"财政补助\(",
+    "trailing_empty_cells": r"[|｜][|｜]",
+    "net_assets_sentence": r"本单位(?:净资产合计|年初净资产)",
+    "spaced_labels": r"[\u4e00-\u9fff][ \u3000]{1,2}[\u4e00-\u9fff]",  # the colon layout parts pairs by 4
+    "numbered_labels": r"(?m)(?:^|[|>]\s*)1[.、．]\s*[\u4e00-\u9fff]",
+    "traditional_labels": r"單位名稱",
+    "year_only_in_file_name": r"^(?!.*(?:19|20)\d\d年)",
+}
+
+
+def test_phenomena_leave_their_trace_exactly_when_listed(text_corpus: Path) -> None:
+    from transforms.normalize.script import to_simplified
+
+    claimed: Counter[str] = Counter()
+    for row in read_manifest(text_corpus / "manifest.csv"):
+        text = (text_corpus / row["file"]).read_bytes().decode(row["encoding"])
+        phenomena = set(json.loads((text_corpus / row["gold"]).read_text("utf-8"))["generator"]["phenomena"])
+        assert phenomena <= set(PHENOMENA), phenomena - set(PHENOMENA)
+        if phenomena & {"form_start_row", "form_start_inline"}:
+            phenomena.add("form_start")
+        for name, trace in TRACES.items():
+            haystack = to_simplified(re.sub(r"\s", "", text)) if name == "form_start" else text
+            found = re.search(trace, haystack, re.DOTALL) is not None
+            assert found == (name in phenomena), (name, row["file"], row["layout"])
+            claimed[name] += found
+    assert min(claimed.values()) >= 3, claimed
+
+
+def test_traditional_labels_read_as_opencc_converts_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import opencc
+
+    from transforms.generate import forms
+
+    converted: set[str] = set()
+    table = forms.traditional
+    monkeypatch.setattr(forms, "traditional", lambda text: converted.add(text) or table(text))
+    generate(tmp_path, Options(150, YEARS, seed=3, formats=("txt",), defect_rate=0))
+    assert len(converted) > 20
+    s2t = opencc.OpenCC("s2t")
+    assert {text: table(text) for text in converted} == {text: s2t.convert(text) for text in converted}
+
+
+@pytest.mark.parametrize(
+    ("yuan", "written"),
+    [
+        (500000, "人民币伍拾万元整"),
+        (1880000, "人民币壹佰捌拾捌万元整"),
+        (1255000, "人民币壹佰贰拾伍万伍仟元整"),
+        (1010101, "人民币壹佰零壹万零壹佰零壹元整"),
+        (100005000, "人民币壹亿零伍仟元整"),
+        (105000000, "人民币壹亿零伍佰万元整"),
+    ],
+)
+def test_capital_numerals(yuan: int, written: str) -> None:
+    from transforms.generate.forms import capital_numerals
+
+    assert capital_numerals(yuan) == written

@@ -25,6 +25,7 @@ from transforms.generate.manifest import Manifest, Row
 FORMATS = ("txt", "html", "pdf", "docx")
 EXTENSIONS = {"txt": ".txt", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+YEAR_IN_NAME_ONLY = 0.02
 
 
 @dataclass
@@ -66,29 +67,33 @@ class _File:
     encoding: str
     layout: str
     report: report_mod.Report | None
+    phenomena: list[str] = dataclasses.field(default_factory=list)
 
 
-def _render(report: report_mod.Report, fmt: str, rng: random.Random) -> tuple[bytes, str, str]:
-    """(bytes, encoding, layout) of one report in one format."""
-    doc = render.layout(report, rng)
+def _render(name: str, report: report_mod.Report, fmt: str, rng: random.Random) -> _File:
+    """One report rendered in one format, with the layout and the phenomena it used."""
     if fmt == "txt":
-        text, layout = render.render_txt(doc, rng)
+        style = render.pick_txt_style(rng)
+        doc = render.layout(report, rng, published=style == "real")
+        text = render.render_txt(doc, rng, style)
         encoding = rng.choices(("utf-8", "utf-8-sig", "gb18030"), weights=(6, 2, 2))[0]
         if rng.random() < 0.2:
             text = text.replace("\n", "\r\n")
-        return text.encode(encoding), encoding, f"txt-{layout}"
+        return _File(name, text.encode(encoding), fmt, encoding, f"txt-{style}", report, sorted(doc.seen))
     if fmt == "html":
+        doc = render.layout(report, rng, published=rng.random() < 0.25)
         encoding = "gb18030" if rng.random() < 0.15 else "utf-8"
         charset = rng.choice(("GB18030", "gbk")) if encoding == "gb18030" else "utf-8"
         if charset == "gbk":
             charset, encoding = "GB18030", "gb18030"
-        return render.render_html(doc, rng, charset).encode(encoding), encoding, "html-table"
+        data = render.render_html(doc, rng, charset).encode(encoding)
+        return _File(name, data, fmt, encoding, "html-table", report, sorted(doc.seen))
+    doc = render.layout(report, rng)
     if fmt == "pdf":
         data, layout = render.render_pdf(doc, rng)
-        return data, "", layout
-    stamp = report.report_date or dt.date(2000, 1, 1)
-    data, layout = render.render_docx(doc, rng, stamp)
-    return data, "", layout
+    else:
+        data, layout = render.render_docx(doc, rng, report.report_date or dt.date(2000, 1, 1))
+    return _File(name, data, fmt, "", layout, report, sorted(doc.seen))
 
 
 def _files_for(
@@ -104,26 +109,28 @@ def _files_for(
         return [(_File(base + ext, b"", "empty", "", "", None), "quarantined", "")]
     if defect == "binary":
         return [(_File(base + ext, defects.binary_blob(rng), "binary", "", "", None), "quarantined", "")]
-    nar = narrative.compose(rng, inst, state, profile, with_year=defect != "year_missing")
+    # a report whose text states no year, only its file name (as some published files are)
+    year_in_name_only = defect is None and rng.random() < YEAR_IN_NAME_ONLY
+    with_year = defect != "year_missing" and not year_in_name_only
+    nar = narrative.compose(rng, inst, state, profile, with_year=with_year)
     report = report_mod.build(rng, inst, state, nar)
+    if year_in_name_only:
+        report_mod.unprint_year(report)
     defects.edit_report(report, defect, rng)
     if defect == "year_missing":
         base = f"{code_of(inst.index)}_{_LETTERS[state.year % 26]}"
     if defect == "resubmission":
         first = defects.mistaken_original(report, rng)
         report.report_date = state.report_date + dt.timedelta(days=rng.randint(10, 90))
-        a_data, a_enc, a_layout = _render(first, fmt, rng)
-        b_data, b_enc, b_layout = _render(report, fmt, rng)
-        a = _File(base + ext, a_data, fmt, a_enc, a_layout, first)
-        b = _File(f"{base}_v2{ext}", b_data, fmt, b_enc, b_layout, report)
+        a = _render(base + ext, first, fmt, rng)
+        b = _render(f"{base}_v2{ext}", report, fmt, rng)
         return [(a, "superseded", b.name), (b, "loaded", a.name)]
-    data, encoding, layout = _render(report, fmt, rng)
+    main = _render(base + ext, report, fmt, rng)
     if defect == "truncated":
-        data = defects.truncate(data, fmt, rng)
-        return [(_File(base + ext, data, fmt, encoding, layout, None), "quarantined", "")]
+        cut = defects.truncate(main.data, fmt, rng, main.encoding)
+        return [(dataclasses.replace(main, data=cut, report=None), "quarantined", "")]
     if defect == "wrong_extension":
-        ext = defects.WRONG_EXTENSION[fmt]
-    main = _File(base + ext, data, fmt, encoding, layout, report)
+        main.name = base + defects.WRONG_EXTENSION[fmt]
     if defect == "duplicate":
         copy = dataclasses.replace(main, name=f"{base}_copy{ext}")
         return [(main, "loaded", copy.name), (copy, "duplicate", main.name)]
@@ -173,6 +180,7 @@ def generate(out_dir: Path, options: Options, progress: Callable[[int], None] | 
                             "expected_outcome": outcome,
                             "continuity_break": state.continuity_break,
                             "foreign_work": profile is not None,
+                            "phenomena": file.phenomena,
                         }
                         record = gold.build(file.name, file.report, inst, meta)
                         (gold_dir / gold_name).write_text(

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 from transforms.generate import uscc
-from transforms.generate.report import Report
+from transforms.generate.report import Report, unprint_year
 
 DEFECTS = (
     "empty",
@@ -54,11 +55,7 @@ def edit_report(report: Report, defect: str | None, rng: random.Random) -> None:
         report.uscc = uscc.corrupt_check_digit(report.uscc, rng)
     elif defect == "year_missing":
         report.year = None
-        report.report_date = None
-        report.changes = []
-        for attr in ("qualifications", "awards_litigation", "donations"):
-            if "年" in getattr(report, attr):
-                setattr(report, attr, "无")
+        unprint_year(report)
 
 
 def mistaken_original(report: Report, rng: random.Random) -> Report:
@@ -69,14 +66,23 @@ def mistaken_original(report: Report, rng: random.Random) -> Report:
     return wrong
 
 
-def truncate(data: bytes, fmt: str, rng: random.Random) -> bytes:
-    """Cut a file so that no reader can use it: a broken container, or text cut before any field."""
+_FIRST_PIECE = re.compile(r"[^\n|｜:：\t]*")  # a text's start up to its first line end or separator
+
+
+def truncate(data: bytes, fmt: str, rng: random.Random, encoding: str) -> bytes:
+    """Cut a file so that no reader can use it: a broken container, or text cut before any field.
+
+    A web page is cut before its body (a cover above the table already states fields); a text file
+    within its first line, before any cell or label separator, so that no label can have a value.
+    """
     if fmt in ("pdf", "docx"):
         return data[: int(len(data) * rng.uniform(0.3, 0.7))]
     if fmt == "html":
-        stop = data.find(b"<table")
+        stop = data.find(b"<body")
         return data[: rng.randint(20, max(21, stop - 1))]
-    return data[: rng.randint(3, 12)]
+    text = data.decode(encoding)
+    first = _FIRST_PIECE.match(text).group()
+    return text[: rng.randint(1, max(1, min(len(first), 6)))].encode(encoding)
 
 
 def binary_blob(rng: random.Random) -> bytes:

@@ -27,6 +27,7 @@ def _free(text: str) -> str:
 def build(file: str, report: Report, inst: Institution, meta: dict) -> dict:
     district = inst.district
     sections = report.narrative.sections
+    uscc_valid = None if report.uscc is None else stdnum_uscc.is_valid(report.uscc)
     return {
         "file": file,
         "note": NOTE,
@@ -35,13 +36,14 @@ def build(file: str, report: Report, inst: Institution, meta: dict) -> dict:
         "institution": {
             "name": report.name,
             "uscc": report.uscc,
-            "uscc_valid": None if report.uscc is None else stdnum_uscc.is_valid(report.uscc),
+            "uscc_valid": uscc_valid,
             "legal_representative": report.legal_representative,
             "address": report.address,
             "province": inst.city.province,
             "city": inst.city.name,
             "district": district.name if district else None,
-            "admin_code": inst.division_code,
+            # the registration division is USCC digits 3-8: a file without a valid USCC does not state it
+            "admin_code": inst.division_code if uscc_valid else None,
             "sponsor": report.sponsor,
             "funding_source": report.funding_source,
             "funding_source_category": inst.funding_category,

@@ -1,10 +1,13 @@
-"""Render a `Report` as the files people publish: txt in three layouts, HTML, PDF and DOCX.
+"""Render a `Report` as the files people publish: txt in five layouts, HTML, PDF and DOCX.
 
-Only layouts and label variants the parser documents (issue 2, `transforms/data/labels.yaml`) are used:
-the pipe layout of the real sample ("label | value |", several pairs per line, values wrapped over
-lines), "label：value" one pair per line, label on one line and value on the next; field order shuffled
-within the header and trailer blocks; full/half-width brackets; UTF-8, UTF-8 with BOM and GB18030.
-Wrapping in txt happens after clause punctuation so that an anchor is never split.
+`layout` decides, once per report, everything that does not depend on the format: labels and their
+spelling (spaced, traditional, numbered: `forms.LabelStyle`), value spellings, field order (shuffled within
+the header and trailer blocks), the cover, the 《事业单位法人证书》登载事项 row, how net assets are stated
+(`forms.net_block`). `table_rows` turns that into table rows, which the table layouts (txt pipe, the
+published one-cell-per-line txt, Markdown, HTML, PDF and DOCX tables) print; the line layouts
+(`label：value`, label line then value line, Word and PDF paragraphs) print the pairs. Wrapping in txt
+happens after clause punctuation so that an anchor is never split. The renderers add to `Doc.seen` the
+phenomena that only they decide (an inline certificate row, trailing empty cells, a grid printed as rows).
 All randomness comes from the `rng` passed in, so output bytes depend only on the seed.
 """
 
@@ -17,12 +20,14 @@ import random
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from transforms.generate.narrative import cn_number
+from transforms.generate import forms
+from transforms.generate.forms import LabelStyle, NetBlock
 from transforms.generate.report import Report
 
-CONTAINER = "开展业务情况"
+CONTAINERS = ("开展业务情况", "开展业务活动情况")
 SECTION_NUMBERS = {
     "基本情况": "一、",
     "开展的主要工作及取得主要效益": "二、",
@@ -41,7 +46,14 @@ QUAL_LABELS = (
 AWARD_LABELS = ("绩效和受奖惩及诉讼投诉情况", "受奖惩评估及诉讼投诉情况")
 DONATION_LABELS = ("接受捐赠以及使用情况", "接受捐赠（资助）以及使用情况", "接受捐赠资助及其使用情况")
 DATE_LABELS = ("报告日期", "填报日期")
+TXT_STYLES = ("pipe", "colon", "nextline", "real", "markdown")
+TXT_STYLE_WEIGHTS = (4, 3, 2, 2, 1)
+# Empty cells a published row may end with ("value | |||"), after the row's own closing bar.
+_TRAILING = ("", " |", " ||", " |||")
 _WRAP_AT = re.compile(r"(?<=[。；;])")
+_BAR = re.compile(r" ?\| ?")
+# Share of reports whose 住所 row lost its label cell in publishing (the value stands alone).
+LOST_LABEL_SHARE = 0.04
 
 
 @dataclass
@@ -56,30 +68,26 @@ class Doc:
     """A report laid out as blocks of label/value pairs, before it becomes bytes."""
 
     title: str | None
-    head: list[Pair]  # shuffled identity/finance fields
-    money_row: list[str] | None  # the 资产损益情况 group row, when used
-    container: bool  # whether a bare 开展业务情况 row precedes the sections
+    cover: list[tuple[str, bool]]  # (line, is a form cell) printed before the form; empty when none
+    form_start: str | None  # the 《事业单位法人证书》登载事项 row heading the certificate's items
+    head: list[Pair | NetBlock]  # shuffled identity/finance fields; a net-assets grid among them
+    sentence: str | None  # figures stated in prose outside the form
+    container: str | None  # a bare 开展业务情况 row before the sections
     sections: list[Pair]
     tail: list[Pair]
     date_line: str | None
+    seen: set[str] = field(default_factory=set)  # phenomena used (forms.PHENOMENA)
+
+
+@dataclass
+class Row:
+    """One table row: `kind` says how its cells span a 4-column grid (see `grid4`)."""
+
+    kind: str  # pairs | long | heading | lead | grid | note | orphan (a value whose label cell is empty)
+    cells: list[str]
 
 
 # -- values ------------------------------------------------------------------------------------------------
-def _money(rng: random.Random, value: float, unit_in_label: bool) -> str:
-    if unit_in_label:
-        return f"{value:.2f}" if rng.random() < 0.8 or value != int(value) else f"{int(value)}"
-    roll = rng.random()
-    if roll < 0.6:
-        return f"{value:.2f}万元"
-    if 0 < value < 100 and value == int(value) and roll < 0.7:
-        return f"{cn_number(int(value))}万元"
-    return f"{round(value * 10000)}元"
-
-
-def _unit(rng: random.Random) -> str:
-    return rng.choice(("(万元)", "（万元）"))
-
-
 def _date(d: dt.date, rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.7:
@@ -96,80 +104,204 @@ def _changes_text(report: Report, rng: random.Random) -> str:
     return "；".join(parts) + "。"
 
 
-def layout(report: Report, rng: random.Random) -> Doc:
-    """Choose labels, order and value formats; the same `Doc` feeds every format."""
-    head = [
-        Pair("单位名称", report.name),
-        Pair("法定代表人", report.legal_representative),
-        Pair("住所", report.address),
-        Pair("经费来源", report.funding_source),
-        Pair("举办单位", report.sponsor),
-        Pair("宗旨和业务范围", report.purpose_scope, long=True),
-    ]
-    if report.uscc is not None:
-        head.append(Pair("统一社会信用代码", report.uscc))
-    unit_cap = rng.random() < 0.7
-    head.append(
-        Pair("开办资金" + (_unit(rng) if unit_cap else ""), _money(rng, report.startup_capital, unit_cap))
+def _money_label(rng: random.Random, style: LabelStyle, label: str, value: float, seen: set[str]) -> Pair:
+    """A money pair whose label declares 万元 or 元, or leaves the unit to the value."""
+    roll = rng.random()
+    unit = "万元" if roll < 0.6 else "元" if roll < 0.7 else None
+    suffix = {"万元": forms.unit_label(rng), "元": rng.choice(("(元)", "（元）")), None: ""}[unit]
+    return Pair(style(label, suffix), forms.money(rng, value, unit, seen))
+
+
+def pick_txt_style(rng: random.Random) -> str:
+    return rng.choices(TXT_STYLES, weights=TXT_STYLE_WEIGHTS)[0]
+
+
+def layout(report: Report, rng: random.Random, *, published: bool = False) -> Doc:
+    """Choose labels, order and value formats; the same `Doc` feeds every format.
+
+    `published` draws the phenomena of forms as the registration sites publish them (cover, certificate
+    row, spaced labels, header/value rows) far more often: it goes with the one-cell-per-line layout.
+    """
+    seen: set[str] = set()
+    style = LabelStyle(rng, seen, published=published)
+    year = report.year if report.year_printed else None
+    if report.year is not None and year is None:
+        seen.add("year_only_in_file_name")
+    cover: list[tuple[str, bool]] = []
+    if rng.random() < (0.85 if published else 0.15):
+        cover = forms.cover(style, report.uscc, year, report.name, rng)
+        seen.add("cover")
+    uscc_in_head = report.uscc is not None and not (cover and rng.random() < 0.7)
+    if report.uscc is not None and not uscc_in_head:
+        seen.add("uscc_on_cover_only")
+    net = forms.net_block(
+        rng, style, report.begin, report.end, report.headcount, year, seen, published=published
     )
-    if report.headcount is not None:
-        head.append(Pair("从业人数", f"{report.headcount}" + ("人" if rng.random() < 0.4 else "")))
+    address = Pair(style("住所"), report.address)
+    head: list[Pair | NetBlock] = [
+        Pair(style("单位名称"), report.name),
+        Pair(style("法定代表人"), report.legal_representative),
+        address,
+        Pair(style("经费来源"), report.funding_source),
+        Pair(style("举办单位"), report.sponsor),
+        Pair(style("宗旨和业务范围"), report.purpose_scope, long=True),
+    ]
+    if "(" in report.funding_source:
+        seen.add("nested_funding")
+    if uscc_in_head:
+        head.append(Pair(style("统一社会信用代码"), report.uscc))
+    head.append(_money_label(rng, style, "开办资金", report.startup_capital, seen))
+    if report.headcount is not None and not (net and net.states_headcount):
+        head.append(Pair(style("从业人数"), f"{report.headcount}" + ("人" if rng.random() < 0.4 else "")))
     if report.website_name:
-        head.append(Pair("网上名称", report.website_name))
+        head.append(Pair(style("网上名称"), report.website_name))
     rng.shuffle(head)
-    money_row = None
-    end_label = rng.choice(("期末数", "年末数"))
-    if rng.random() < 0.2:
-        money_row = [
-            "资产损益情况",
-            "净资产合计（所有者权益合计）",
-            "年初数" + _unit(rng),
-            _money(rng, report.begin, True),
-            end_label + _unit(rng),
-            _money(rng, report.end, True),
+    if net is None:
+        unit = forms.unit_label(rng) if rng.random() < 0.8 else ""
+        end_label = rng.choice(("期末数", "年末数"))
+        pairs = [
+            Pair(style("年初数", unit), forms.money(rng, report.begin, "万元" if unit else None, seen)),
+            Pair(style(end_label, unit), forms.money(rng, report.end, "万元" if unit else None, seen)),
         ]
-    else:
-        unit = rng.random() < 0.8
-        u = _unit(rng) if unit else ""
-        pair = [
-            Pair("年初数" + u, _money(rng, report.begin, unit)),
-            Pair(end_label + u, _money(rng, report.end, unit)),
-        ]
-        head.insert(rng.randrange(len(head) + 1), pair[0])
-        head.insert(head.index(pair[0]) + 1, pair[1])
+        at = rng.randrange(len(head) + 1)
+        head[at:at] = pairs
+    elif net.sentence is None:
+        head.insert(rng.randint(1, len(head)), net)
+    if rng.random() < LOST_LABEL_SHARE:
+        _lose_label(head, address)
+        seen.add("address_label_lost")
+    labelled = [p for p in head if isinstance(p, Pair) and p.label]
+    for pair, label in zip(labelled, style.number([p.label for p in labelled]), strict=True):
+        pair.label = label
     sections = []
-    numbered = rng.random() < 0.7
+    section_numbers = rng.random() < 0.7
     for name, text in report.narrative.sections.items():
-        label = (SECTION_NUMBERS.get(name, "") if numbered else "") + name
+        label = (SECTION_NUMBERS.get(name, "") if section_numbers else "") + style(name)
         sections.append(Pair(label, text, long=True))
     tail = [
-        Pair(rng.choice(CHANGE_LABELS), _changes_text(report, rng), long=True),
-        Pair(rng.choice(QUAL_LABELS), report.qualifications),
-        Pair(rng.choice(AWARD_LABELS), report.awards_litigation),
-        Pair(rng.choice(DONATION_LABELS), report.donations),
+        Pair(style(rng.choice(CHANGE_LABELS)), _changes_text(report, rng), long=True),
+        Pair(style(rng.choice(QUAL_LABELS)), report.qualifications),
+        Pair(style(rng.choice(AWARD_LABELS)), report.awards_litigation),
+        Pair(style(rng.choice(DONATION_LABELS)), report.donations),
     ]
     if rng.random() < 0.3:
         rng.shuffle(tail)
+    for pair, label in zip(tail, style.number([p.label for p in tail]), strict=True):
+        pair.label = label
     title = None
-    if report.year is not None:
+    if year is not None:
         roll = rng.random()
         if roll < 0.45:
-            title = f"事业单位法人年度报告书（{report.year}年度）"
+            title = f"事业单位法人年度报告书（{year}年度）"
         elif roll < 0.75:
-            title = f"{report.name}{report.year}年度报告书"
+            title = f"{report.name}{year}年度报告书"
         elif roll < 0.9:
-            title = f"{report.year}年度事业单位法人年度报告书"
+            title = f"{year}年度事业单位法人年度报告书"
     elif rng.random() < 0.5:
         title = "事业单位法人年度报告书"
+    if cover:
+        title = None  # the cover carries the title and the year
     date_line = None
     if report.report_date is not None:
         date_line = f"{rng.choice(DATE_LABELS)}：{_date(report.report_date, rng)}"
-    container = len(sections) > 1 or rng.random() < 0.3
-    return Doc(title, head, money_row, container, sections, tail, date_line)
+    form_start = None
+    if cover or rng.random() < (0.9 if published else 0.1):
+        form_start = style(forms.FORM_START)
+    container = None
+    if len(sections) > 1 or rng.random() < 0.3:
+        container = style(rng.choice(CONTAINERS))
+    sentence = net.sentence if net is not None else None
+    return Doc(title, cover, form_start, head, sentence, container, sections, tail, date_line, seen)
+
+
+def _lose_label(head: list[Pair | NetBlock], pair: Pair) -> None:
+    """Print `pair` without its label, as a row that lost its label cell in publishing. It is moved after
+    another field's value when needed: a value right after a bare label or the form's first row would be
+    that label's, in print as for any reader."""
+    pair.label = ""
+    at = head.index(pair)
+    if at == 0 or not isinstance(head[at - 1], Pair):
+        head.remove(pair)
+        after = next(i for i, item in enumerate(head) if isinstance(item, Pair))
+        head.insert(after + 1, pair)
+
+
+def table_rows(doc: Doc, rng: random.Random, pairs_per_row: Callable[[], int]) -> list[Row]:
+    """The form as table rows: short pairs `pairs_per_row()` to a row, long values alone, the net-assets
+    grid as its own rows, the sentence as a row of its own, then the narrative and the trailer."""
+    rows: list[Row] = []
+    head = list(doc.head)
+    if doc.form_start:
+        if head and isinstance(head[0], Pair) and rng.random() < 0.4:
+            first = head.pop(0)
+            rows.append(Row("lead", [doc.form_start, first.label, first.value]))
+            doc.seen.add("form_start_inline")
+        else:
+            rows.append(Row("heading", [doc.form_start]))
+            doc.seen.add("form_start_row")
+    pending: list[str] = []
+    limit = pairs_per_row()
+
+    def flush() -> None:
+        nonlocal limit
+        if pending:
+            rows.append(Row("pairs" if len(pending) > 2 else "long", list(pending)))
+            pending.clear()
+        limit = pairs_per_row()
+
+    for item in head:
+        if isinstance(item, NetBlock):
+            flush()
+            rows += [Row("grid", list(cells)) for cells in item.grid]
+            doc.seen.add(item.kind)
+        elif not item.label:
+            flush()
+            rows.append(Row("orphan", [item.value]))
+        elif item.long:
+            flush()
+            rows.append(Row("long", [item.label, item.value]))
+        else:
+            pending += (item.label, item.value)
+            if len(pending) >= 2 * limit:
+                flush()
+    flush()
+    if doc.sentence:
+        rows.append(Row("note", [doc.sentence]))
+    if doc.container:
+        rows.append(Row("heading", [doc.container]))
+    rows += [Row("long", [p.label, p.value]) for p in (*doc.sections, *doc.tail)]
+    return rows
+
+
+def line_pairs(doc: Doc) -> list[Pair]:
+    """The form's fields as pairs, for layouts without table rows (a net-assets grid as its pairs)."""
+    out: list[Pair] = []
+    for item in doc.head:
+        if isinstance(item, NetBlock):
+            out += [Pair(label, value) for label, value in item.fallback]
+        else:
+            out.append(item)
+    return out
+
+
+def grid4(row: Row) -> tuple[list[str], int | None]:
+    """A row in a 4-column table: its four cell texts and the column from which the rest is one merged
+    cell (None: no merge)."""
+    cells = row.cells
+    if row.kind in ("heading", "note"):
+        return [cells[0], "", "", ""], 0
+    if row.kind == "orphan":
+        return ["", cells[0], "", ""], 1
+    if row.kind == "lead":
+        return [*cells, ""], 2
+    if row.kind == "long":
+        return [cells[0], cells[1], "", ""], 1
+    cells = cells[-4:]  # a grid row wider than the table (the one-row group) keeps its figures
+    return cells + [""] * (4 - len(cells)), None
 
 
 # -- text ----------------------------------------------------------------------------------------------------
-def _wrap(text: str, rng: random.Random, width: int) -> list[str]:
+def _wrap(text: str, width: int) -> list[str]:
     """Break a long value into lines after clause punctuation, roughly every `width` characters."""
     if len(text) <= width:
         return [text]
@@ -184,66 +316,127 @@ def _wrap(text: str, rng: random.Random, width: int) -> list[str]:
     return lines
 
 
-def render_txt(doc: Doc, rng: random.Random) -> tuple[str, str]:
-    """(text, layout name)."""
-    style = rng.choices(("pipe", "colon", "nextline"), weights=(5, 3, 2))[0]
-    wrap = rng.random() < 0.5
-    width = rng.randint(40, 90)
+class _TextOptions:
+    """Per-report choices of a text rendering: wrapping and the empty cells rows end with."""
+
+    def __init__(self, rng: random.Random, doc: Doc, trailing_share: float) -> None:
+        self.rng = rng
+        self.doc = doc
+        self.wrap = rng.random() < 0.5
+        self.width = rng.randint(40, 90)
+        self.trailing = rng.random() < trailing_share
+
+    def body(self, row: Row, sep: str = "\n") -> list[str]:
+        if self.wrap and row.kind == "long":
+            return [row.cells[0], sep.join(_wrap(row.cells[1], self.width))]
+        return row.cells
+
+    def trail(self) -> str:
+        if not self.trailing:
+            return ""
+        end = self.rng.choice(_TRAILING)
+        if end:
+            self.doc.seen.add("trailing_empty_cells")
+        return end
+
+
+def render_txt(doc: Doc, rng: random.Random, style: str) -> str:
     out: list[str] = []
     if doc.title:
         out.append(doc.title)
-    if style == "pipe":
-        line: list[str] = []
-        for pair in doc.head:
-            if pair.long or len(line) >= 2 * rng.randint(1, 3):
-                if line:
-                    out.append(" | ".join(line) + " |")
-                line = []
-            if pair.long:
-                body = "\n".join(_wrap(pair.value, rng, width)) if wrap else pair.value
-                out.append(f"{pair.label} | {body} |")
-            else:
-                line += [pair.label, pair.value]
-        if line:
-            out.append(" | ".join(line) + " |")
-        if doc.money_row:
-            out.append(" | ".join(doc.money_row) + " |")
-        if doc.container:
-            out.append(f"{CONTAINER} |")
-        for pair in (*doc.sections, *doc.tail):
-            body = "\n".join(_wrap(pair.value, rng, width)) if wrap and pair.long else pair.value
-            out.append(f"{pair.label} | {body} |")
-        if doc.date_line:
-            out.append(doc.date_line)
+    boxed = style in ("pipe", "real")
+    out += [f"{line} |" if boxed and cell else line for line, cell in doc.cover]
+    if style in ("colon", "nextline"):
+        return _render_lines(doc, rng, style, out)
+    if style == "markdown":
+        return _render_markdown(doc, rng, out)
+    if style == "real":
+        doc.seen.add("one_cell_per_line")
+        opts = _TextOptions(rng, doc, 1.0)
+        opts.wrap = False  # the published page keeps a value on one line however long
+        for row in table_rows(doc, rng, lambda: 1):
+            for k, cell in enumerate(row.cells):
+                out.append(f"{cell} |" + (opts.trail() if k == len(row.cells) - 1 and k else ""))
     else:
-        colon = rng.choice(("：", ":"))
-        pairs = list(doc.head)
-        if doc.money_row:
-            pairs += [Pair(doc.money_row[2], doc.money_row[3]), Pair(doc.money_row[4], doc.money_row[5])]
+        opts = _TextOptions(rng, doc, 0.3)
+        for row in table_rows(doc, rng, lambda: rng.randint(1, 3)):
+            if row.kind == "note" and rng.random() < 0.5:
+                out.append(row.cells[0])  # a sentence typed between the rows, outside any cell
+            else:
+                out.append(" | ".join(opts.body(row)) + " |" + opts.trail())
+        if rng.random() < 0.15:  # a table typed with full-width bars (GB18030 text from a Chinese editor)
+            out = [_BAR.sub("｜", line) for line in out]
+            doc.seen.add("full_width_bars")
+    if doc.date_line:
+        out.append(doc.date_line)
+    return "\n".join(out) + "\n"
+
+
+def _render_markdown(doc: Doc, rng: random.Random, out: list[str]) -> str:
+    doc.seen.add("markdown_table")
+    if out and out[0] == doc.title:
+        out[0] = f"# {doc.title}"
+    if doc.sentence:  # a paragraph above the table
+        out += ["", doc.sentence]
+    out.append("")
+    if rng.random() < 0.7:
+        out += ["| 项目 | 内容 |", "| --- | --- |"]
+    opts = _TextOptions(rng, doc, 0.0)
+    for row in table_rows(doc, rng, lambda: 1):
+        if row.kind == "note":
+            continue
+        cells = ["", *row.cells] if row.kind == "orphan" else opts.body(row, "<br>")
+        out.append("| " + " | ".join(cells) + (" |" if len(cells) > 1 else " | |"))
+    if doc.date_line:
+        out += ["", doc.date_line]
+    return "\n".join(out) + "\n"
+
+
+def _render_lines(doc: Doc, rng: random.Random, style: str, out: list[str]) -> str:
+    """`label：value` lines (sometimes two pairs on a line), or a label line then its value line(s)."""
+    colon = rng.choice(("：", ":"))
+    wrap = rng.random() < 0.5
+    width = rng.randint(40, 90)
+
+    def kv(pair: Pair) -> list[str]:
+        lines = _wrap(pair.value, width) if wrap and pair.long else [pair.value]
+        if not pair.label:
+            return lines
+        if style == "colon":
+            return [f"{pair.label}{colon}{lines[0]}", *lines[1:]]
+        return [pair.label, *lines]
+
+    if doc.form_start:
+        out.append(doc.form_start)
+        doc.seen.add("form_start_row")
+    if style == "colon":
+        pairs = line_pairs(doc)
         i = 0
         while i < len(pairs):
             pair = pairs[i]
             nxt = pairs[i + 1] if i + 1 < len(pairs) else None
-            if style == "colon" and nxt and not pair.long and not nxt.long and rng.random() < 0.25:
+            if nxt and pair.label and nxt.label and not pair.long and not nxt.long and rng.random() < 0.25:
                 out.append(f"{pair.label}{colon}{pair.value}    {nxt.label}{colon}{nxt.value}")
                 i += 2
                 continue
-            out.extend(_kv(pair, style, colon, wrap, rng, width))
+            out.extend(kv(pair))
             i += 1
-        if doc.container:
-            out.append(CONTAINER + (colon if style == "colon" else ""))
-        for pair in (*doc.sections, *doc.tail):
-            out.extend(_kv(pair, style, colon, wrap, rng, width))
-        if doc.date_line:
-            out.append(doc.date_line)
-    return "\n".join(out) + "\n", style
-
-
-def _kv(pair: Pair, style: str, colon: str, wrap: bool, rng: random.Random, width: int) -> list[str]:
-    lines = _wrap(pair.value, rng, width) if wrap and pair.long else [pair.value]
-    if style == "colon":
-        return [f"{pair.label}{colon}{lines[0]}", *lines[1:]]
-    return [pair.label, *lines]
+    else:  # a net-assets grid as one cell a line: a run of labels, then their values in order
+        for item in doc.head:
+            if isinstance(item, NetBlock):
+                out += [cell for cells in item.grid for cell in cells]
+                doc.seen.add(item.kind)
+            else:
+                out.extend(kv(item))
+    if doc.sentence:
+        out += ["", doc.sentence, ""]
+    if doc.container:
+        out.append(doc.container + (colon if style == "colon" else ""))
+    for pair in (*doc.sections, *doc.tail):
+        out.extend(kv(pair))
+    if doc.date_line:
+        out.append(doc.date_line)
+    return "\n".join(out) + "\n"
 
 
 # -- html ----------------------------------------------------------------------------------------------------
@@ -276,38 +469,27 @@ def _cell(text: str, rng: random.Random, colspan: int = 1, label: bool = False) 
     return f"<td{span}>{inner}</td>"
 
 
+def _html_row(row: Row, rng: random.Random) -> str:
+    c = row.cells
+    if row.kind == "pairs":
+        cells = "".join(_cell(c[i], rng, label=True) + _cell(c[i + 1], rng) for i in range(0, len(c), 2))
+    elif row.kind == "long":
+        cells = _cell(c[0], rng, label=True) + _cell(c[1], rng, colspan=3)
+    elif row.kind == "heading":
+        cells = f'<td colspan="4" class="label"><b>{html.escape(c[0], quote=False)}</b></td>'
+    elif row.kind == "lead":
+        cells = _cell(c[0], rng, label=True) + _cell(c[1], rng, label=True) + _cell(c[2], rng, colspan=2)
+    elif row.kind == "note":
+        cells = _cell(c[0], rng, colspan=4)
+    elif row.kind == "orphan":
+        cells = "<td></td>" + _cell(c[0], rng, colspan=3)
+    else:
+        cells = "".join(f"<td>{html.escape(text, quote=False)}</td>" for text in c)
+    return f"<tr>{cells}</tr>"
+
+
 def render_html(doc: Doc, rng: random.Random, charset: str) -> str:
-    rows: list[str] = []
-    pending: list[Pair] = []
-
-    def flush() -> None:
-        if pending:
-            cells = "".join(_cell(p.label, rng, label=True) + _cell(p.value, rng) for p in pending)
-            if len(pending) == 1:
-                cells = _cell(pending[0].label, rng, label=True) + _cell(pending[0].value, rng, colspan=3)
-            rows.append(f"<tr>{cells}</tr>")
-            pending.clear()
-
-    for pair in doc.head:
-        if pair.long:
-            flush()
-            pending.append(pair)
-            flush()
-        else:
-            pending.append(pair)
-            if len(pending) == 2:
-                flush()
-    flush()
-    if doc.money_row:
-        m = doc.money_row
-        rows.append(
-            f'<tr><td rowspan="1">{m[0]}</td><td>{html.escape(m[1])}</td><td>{m[2]}</td><td>{m[3]}</td>'
-            f"<td>{m[4]}</td><td>{m[5]}</td></tr>"
-        )
-    if doc.container:
-        rows.append(f'<tr><td colspan="4" class="label"><b>{CONTAINER}</b></td></tr>')
-    for pair in (*doc.sections, *doc.tail):
-        rows.append(f"<tr>{_cell(pair.label, rng, label=True)}{_cell(pair.value, rng, colspan=3)}</tr>")
+    rows = [_html_row(row, rng) for row in table_rows(doc, rng, lambda: 2)]
     title = html.escape(doc.title) if doc.title else "年度报告"
     sep = "\n" if rng.random() < 0.7 else ""
     parts = [
@@ -317,6 +499,7 @@ def render_html(doc: Doc, rng: random.Random, charset: str) -> str:
     ]
     if doc.title:
         parts.append(f'<h2 style="text-align:center">{title}</h2>')
+    parts += [f"<p>{html.escape(line, quote=False)}</p>" for line, _ in doc.cover]
     parts.append('<table class="report" width="100%">')
     parts.append(sep.join(rows))
     parts.append("</table>")
@@ -324,6 +507,34 @@ def render_html(doc: Doc, rng: random.Random, charset: str) -> str:
         parts.append(f'<p class="date">{html.escape(doc.date_line)}</p>')
     parts.append("</body></html>")
     return sep.join(parts) + "\n"
+
+
+def _front(doc: Doc) -> list[str]:
+    """Title and cover lines: the paragraphs above the form."""
+    return [*([doc.title] if doc.title else []), *(line for line, _ in doc.cover)]
+
+
+def _paragraph_lines(doc: Doc, split_labels: bool = False) -> list[tuple[str, bool]]:
+    """The report as paragraphs (text, is a label): `label：value`, or with `split_labels` each label a
+    paragraph of its own before its value's. A paragraph right after a field's would read as that field's
+    value continuing, so a sentence of figures stands above the form, after the title and cover."""
+    out = [(text, False) for text in _front(doc) + ([doc.sentence] if doc.sentence else [])]
+    if doc.form_start:
+        out.append((doc.form_start, split_labels))
+        doc.seen.add("form_start_row")
+
+    def pairs(items: list[Pair]) -> None:
+        for p in items:
+            if split_labels and p.label:
+                out.extend(((p.label, True), (p.value, False)))
+            else:
+                out.append((f"{p.label}：{p.value}" if p.label else p.value, False))
+
+    pairs(line_pairs(doc))
+    if doc.container:
+        out.append((doc.container, split_labels))
+    pairs([*doc.sections, *doc.tail])
+    return out
 
 
 # -- pdf -----------------------------------------------------------------------------------------------------
@@ -349,26 +560,6 @@ def _pdf_setup() -> dict:
     return _PDF_STYLES
 
 
-def _table_rows(doc: Doc, head: list[Pair]) -> list[list[Pair]]:
-    """Rows of a report table: short pairs two to a row, long values alone, then the narrative and tail."""
-    rows: list[list[Pair]] = []
-    pending: list[Pair] = []
-    for pair in head:
-        if pair.long or len(pending) == 2:
-            if pending:
-                rows.append(pending)
-            pending = []
-        if pair.long:
-            rows.append([pair])
-        else:
-            pending.append(pair)
-    if pending:
-        rows.append(pending)
-    if doc.container:
-        rows.append([Pair(CONTAINER, "")])
-    return rows + [[p] for p in (*doc.sections, *doc.tail)]
-
-
 def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
     styles = _pdf_setup()
     from reportlab.lib import colors
@@ -384,26 +575,20 @@ def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
         story += [para(doc.title, "title"), Spacer(1, 4 * mm)]
     width = A4[0] - 36 * mm
     if rng.random() < 0.75:
+        story += [para(line, "line") for line, _ in doc.cover]
         data, spans = [], []
-        rows_pairs = _table_rows(doc, doc.head)
-        for pairs in rows_pairs:
-            r = len(data)
-            if len(pairs) == 2:
-                data.append(
-                    [para(pairs[0].label), para(pairs[0].value), para(pairs[1].label), para(pairs[1].value)]
-                )
-            elif pairs[0].value == "":
-                data.append([para(pairs[0].label), "", "", ""])
-                spans.append(("SPAN", (0, r), (3, r)))
-            else:
-                data.append([para(pairs[0].label), para(pairs[0].value), "", ""])
-                spans.append(("SPAN", (1, r), (3, r)))
-        if doc.money_row:  # the group labels do not fit a 4-column grid: keep the two figures
-            m = doc.money_row
-            data.insert(1, [para(m[2]), para(m[3]), para(m[4]), para(m[5])])
-            spans = [(k, (a[0], a[1] + 1 if a[1] >= 1 else a[1]), (b[0], b[1] + 1 if b[1] >= 1 else b[1]))
-                     for k, a, b in spans]  # fmt: skip
-        table = Table(data, colWidths=[0.18 * width, 0.32 * width, 0.18 * width, 0.32 * width], repeatRows=0)
+        if rng.random() < 0.3:  # a column header row, repeated on every page the table runs onto
+            data.append([para(text) for text in ("项目", "内容", "项目", "内容")])
+            doc.seen.add("repeated_table_header")
+        for r, row in enumerate(table_rows(doc, rng, lambda: 2), start=len(data)):
+            cells, merge_from = grid4(row)
+            data.append([para(text) if text else "" for text in cells])
+            if merge_from is not None:
+                spans.append(("SPAN", (merge_from, r), (3, r)))
+        table = Table(
+            data, colWidths=[0.18 * width, 0.32 * width, 0.18 * width, 0.32 * width],
+            repeatRows=1 if "repeated_table_header" in doc.seen else 0,
+        )  # fmt: skip
         table.setStyle(
             TableStyle(
                 [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"), *spans]
@@ -412,14 +597,8 @@ def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
         story.append(table)
         layout_name = "pdf-table"
     else:
-        pairs = list(doc.head)
-        if doc.money_row:
-            m = doc.money_row
-            pairs += [Pair(m[2], m[3]), Pair(m[4], m[5])]
-        if doc.container:
-            story.append(para(CONTAINER))
-        for pair in (*pairs, *doc.sections, *doc.tail):
-            story.append(para(f"{pair.label}：{pair.value}", "line"))
+        lines = _paragraph_lines(doc)[1 if doc.title else 0 :]
+        story += [para(text, "line") for text, _ in lines]
         layout_name = "pdf-lines"
     if doc.date_line:
         story += [Spacer(1, 4 * mm), para(doc.date_line, "line")]
@@ -428,8 +607,7 @@ def render_pdf(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
         buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
         title="", author="", subject="", creator="nianbao", producer="nianbao", invariant=1,
     ).build(story)  # fmt: skip
-    data_bytes = buf.getvalue()
-    return data_bytes, layout_name
+    return buf.getvalue(), layout_name
 
 
 # -- docx ----------------------------------------------------------------------------------------------------
@@ -485,40 +663,30 @@ def render_docx(doc: Doc, rng: random.Random, stamp: dt.date) -> tuple[bytes, st
     props.modified = when
     props.last_printed = when
     props.revision = 1
-    if doc.title:
-        document.add_paragraph(doc.title)
     if rng.random() < 0.75:
-        pairs = list(doc.head)
-        if doc.money_row:
-            m = doc.money_row
-            pairs += [Pair(m[2], m[3]), Pair(m[4], m[5])]
-        rows = _table_rows(doc, pairs)
+        for text in _front(doc):
+            document.add_paragraph(text)
+        rows = table_rows(doc, rng, lambda: 2)
         merge = rng.random() < 0.5
         table = document.add_table(rows=len(rows), cols=4)
         table.style = "Table Grid"
-        for r, row_pairs in enumerate(rows):
+        for r, row in enumerate(rows):
+            texts, merge_from = grid4(row)
             cells = table.rows[r].cells
-            if len(row_pairs) == 2:
-                for k, p in enumerate(row_pairs):
-                    cells[2 * k].text = p.label
-                    cells[2 * k + 1].text = p.value
-            elif row_pairs[0].value == "":
-                cell = _span(cells, 0) if merge else cells[0]
-                cell.text = row_pairs[0].label
-            else:
-                cells[0].text = row_pairs[0].label
-                cell = _span(cells, 1) if merge else cells[1]
-                cell.text = row_pairs[0].value
+            if merge and merge_from is not None:
+                _span(cells, merge_from)
+                texts, cells = texts[: merge_from + 1], cells[: merge_from + 1]
+            for cell, text in zip(cells, texts, strict=True):
+                if text:
+                    cell.text = text
         layout_name = "docx-table"
     else:
-        pairs = list(doc.head)
-        if doc.money_row:
-            m = doc.money_row
-            pairs += [Pair(m[2], m[3]), Pair(m[4], m[5])]
-        if doc.container:
-            document.add_paragraph(CONTAINER)
-        for pair in (*pairs, *doc.sections, *doc.tail):
-            document.add_paragraph(f"{pair.label}：{pair.value}")
+        split_labels = rng.random() < 0.4  # labels as bold paragraphs of their own
+        if split_labels:
+            doc.seen.add("bold_label_paragraphs")
+        for text, is_label in _paragraph_lines(doc, split_labels):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(text).bold = is_label or None
         layout_name = "docx-paragraphs"
     if doc.date_line:
         document.add_paragraph(doc.date_line)

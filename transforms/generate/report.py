@@ -38,6 +38,19 @@ class Report:
     awards_litigation: str
     donations: str
     extras: dict = field(default_factory=dict)
+    # False when the text states no year at all (the file name still does): title, cover, dates and
+    # year-bearing free texts are left out, and the gold keeps `year` as the year the report covers
+    year_printed: bool = True
+
+
+def unprint_year(report: Report) -> None:
+    """Leave every year out of what the report prints: its date, its dated changes, free texts naming one."""
+    report.year_printed = False
+    report.report_date = None
+    report.changes = []
+    for attr in ("qualifications", "awards_litigation", "donations"):
+        if "年" in getattr(report, attr):
+            setattr(report, attr, "无")
 
 
 def _free_texts(rng: random.Random, inst: Institution, year: int) -> tuple[str, str, str]:
@@ -68,6 +81,25 @@ def _free_texts(rng: random.Random, inst: Institution, year: int) -> tuple[str, 
     return quals, awards, donations
 
 
+# The 经费来源 as the registration sites print it: the form's category with the institution's kind of
+# funding in brackets, sometimes the category repeated inside (财政补助(财政补助(差额))). Each wording
+# keeps its institution's category (transforms/data/funding_categories.yaml reads 全额/差额/自收自支 first).
+NESTED_FUNDING = {
+    "财政全额补助": ("财政补助(全额拨款)", "财政补助(财政补助(全额))"),
+    "财政差额补助": ("财政补助(差额拨款)", "财政补助(财政补助(差额))"),
+    "财政补助": ("财政补助(定额或定项补助)", "财政补助(财政补助(定额或定项))"),
+    "自收自支": ("非财政补助(自收自支)",),
+}
+
+
+def written_funding(rng: random.Random, funding_source: str) -> str:
+    """The 经费来源 wording of one report: the plain wording, or nested as published (one in five)."""
+    nested = NESTED_FUNDING.get(funding_source)
+    if nested and rng.random() < 0.2:
+        return rng.choice(nested)
+    return funding_source
+
+
 def build(rng: random.Random, inst: Institution, state: YearState, narrative: Narrative) -> Report:
     quals, awards, donations = _free_texts(rng, inst, state.year)
     return Report(
@@ -78,7 +110,7 @@ def build(rng: random.Random, inst: Institution, state: YearState, narrative: Na
         legal_representative=state.legal_representative,
         address=state.address,
         sponsor=state.sponsor,
-        funding_source=inst.funding_source,
+        funding_source=written_funding(rng, inst.funding_source),
         purpose_scope=inst.purpose_scope,
         website_name=f"{state.name}.公益" if inst.website else None,
         startup_capital=state.startup_capital,

@@ -277,7 +277,7 @@ def test_finance_page_aggregates_in_sql_and_pages_its_rows(
     db._cached_query.clear()
     opened = []
     real_open = warehouse.open_snapshot
-    monkeypatch.setattr(warehouse, "open_snapshot", lambda *a: opened.append(a) or real_open(*a))
+    monkeypatch.setattr(warehouse, "open_snapshot", lambda *a, **k: opened.append(a) or real_open(*a, **k))
     at = app("finances")
     assert len(opened) <= 2  # two script runs (entry page, then 财务): one shared connection each
     assert number(metrics(at)["报告 Reports"]) == n_rows

@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cli = duckdb_cli()
     if cli is None:
-        print("nianbao shell: the DuckDB CLI is not installed (`uv sync` installs duckdb-cli)", file=sys.stderr)
+        print(
+            "nianbao shell: the DuckDB CLI is not installed (`uv sync` installs duckdb-cli)", file=sys.stderr
+        )
         return 2
     argv = command(cli, info, args.sql)
     sys.stdout.flush()

@@ -16,9 +16,10 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -66,6 +67,58 @@ def writer_lock(path: Path, timeout_s: float = 3600.0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# Run locks this process holds: lock file -> (run id, open handle). One ingest run at a time per warehouse,
+# from discovery to publish, across processes (CLI, Dagster daemon runs, the webserver's launches).
+_RUN_LOCKS: dict[Path, tuple[str, IO[str]]] = {}
+
+
+def acquire_run_lock(path: Path, run_id: str, on_wait: Callable[[str], None] | None = None) -> None:
+    """Hold `<warehouse>.run.lock` for `run_id` until `release_run_lock` (or this process ends).
+
+    A second ingest waits here, saying so through `on_wait`, and then discovers only what the first one left.
+    Steps of one run call this again (a no-op); a new run in a process whose previous run failed before
+    releasing takes the lock over, as runs in one process run one after the other.
+    """
+    lock_path = path.with_name(path.name + ".run.lock")
+    if lock_path in _RUN_LOCKS:
+        _RUN_LOCKS[lock_path] = (run_id, _RUN_LOCKS[lock_path][1])
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 -- kept open while the lock is held
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if on_wait:
+                on_wait(f"another ingest into {path} is running ({holder}); waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if on_wait:
+                on_wait("the other ingest has finished; ingesting what it left")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, run {run_id}, since {utcnow().isoformat()}Z")
+        handle.flush()
+    except BaseException:
+        handle.close()
+        raise
+    _RUN_LOCKS[lock_path] = (run_id, handle)
+
+
+def release_run_lock(path: Path, run_id: str | None = None) -> None:
+    """Release the run lock if this process holds it (for `run_id`, or for any run when None)."""
+    lock_path = path.with_name(path.name + ".run.lock")
+    held = _RUN_LOCKS.get(lock_path)
+    if held is None or (run_id is not None and held[0] != run_id):
+        return
+    del _RUN_LOCKS[lock_path]
+    with contextlib.suppress(OSError):
+        held[1].truncate(0)
+    fcntl.flock(held[1], fcntl.LOCK_UN)
+    held[1].close()
 
 
 @contextlib.contextmanager
@@ -240,7 +293,9 @@ class LoadStats:
     duplicate: int = 0
     superseded: int = 0
     quarantined: int = 0
+    ignored: int = 0
     previously_loaded_superseded: int = 0
+    placeholders_resolved: int = 0
     changed: bool = False
 
     def as_dict(self) -> dict:
@@ -278,10 +333,12 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
             stats.duplicate = counts.get("duplicate", 0)
             stats.superseded = counts.get("superseded", 0)
             stats.quarantined = counts.get("quarantined", 0)
+            stats.ignored = counts.get("ignored", 0)
+            stats.placeholders_resolved = con.execute("SELECT count(*) FROM resolved").fetchall()[0][0]
             stats.previously_loaded_superseded = con.execute(
                 "SELECT count(*) FROM newly_superseded"
             ).fetchall()[0][0]
-            if stats.files_new:
+            if stats.files_new or stats.placeholders_resolved:
                 stats.warehouse_version = version + 1
                 stats.changed = True
                 con.execute("SET VARIABLE warehouse_version = ?", [stats.warehouse_version])

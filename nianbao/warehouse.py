@@ -113,13 +113,13 @@ def snapshot_info(warehouse: str | os.PathLike[str] | None = None) -> dict | Non
     for _ in range(5):  # a publish may replace the pointer between reading it and finding its file
         try:
             info = json.loads(snapshot_info_path(warehouse).read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError):  # none yet (or no folder where it should be)
             info = {}
         name = info.get("file")
         target = stable.parent / name if name and Path(name).name == name else stable
         try:
             stat = target.stat()
-        except FileNotFoundError:
+        except OSError:
             if target == stable:
                 return None
             continue

@@ -326,6 +326,7 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
                 )
             con.execute("SET VARIABLE run_id = ?", [run_id])
             con.execute("SET VARIABLE now = ?::TIMESTAMP", [now])
+            con.execute(_sql("rejoin.sql"))
             con.execute(_sql("load.sql"))
             counts = dict(con.execute("SELECT outcome, count(*) FROM batch_outcome GROUP BY ALL").fetchall())
             stats.files_new = sum(counts.values())

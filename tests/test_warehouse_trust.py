@@ -111,3 +111,29 @@ def test_a_misspelt_uscc_joins_the_only_institution_of_that_name(tmp_path: Path)
     ) == [(6,)]
     twin = query(warehouse, "SELECT institution_id FROM reports WHERE file_name = 'twin_bad.txt'")[0][0]
     assert twin.startswith("X-"), "two institutions share that name: no guess"
+
+
+def test_the_result_does_not_depend_on_which_report_came_first(tmp_path: Path) -> None:
+    """The misspelt report loaded first keeps a surrogate id only until the valid one arrives; then the
+    warehouse equals one that loaded both at once."""
+    early, late = tmp_path / "early", tmp_path / "late"
+    write_record(early / "typo_2023.txt", make_record(year=2023, uscc=USCC[:-1] + "1", uscc_valid=False))
+    write_record(late / "ok_2024.txt", make_record(year=2024))
+    write_record(late / "ok_2023_fix.txt", make_record(year=2023, report_date="2025-01-01", end=2.2))
+    at_once, in_turn = tmp_path / "at_once.duckdb", tmp_path / "in_turn.duckdb"
+    materialize(at_once, [early, late])
+    materialize(in_turn, [early])
+    assert query(in_turn, "SELECT institution_id FROM reports")[0][0].startswith("X-")
+    materialize(in_turn, [early, late])
+    tables = (
+        "SELECT report_id, institution_id, status, superseded_by, problem_count FROM reports ORDER BY 1",
+        "SELECT * FROM finances ORDER BY 1",
+        "SELECT activity_id, report_id, institution_id FROM exchange_activities ORDER BY 1",
+        "SELECT * FROM activity_countries ORDER BY ALL",
+        "SELECT report_id, problem_no, field, severity FROM report_problems ORDER BY ALL",
+        "SELECT institution_id, first_year, last_year, report_count FROM institutions ORDER BY 1",
+        "SELECT file_name, outcome, report_id, superseded_by FROM ingest_files ORDER BY 1",
+    )
+    for sql in tables:
+        assert query(in_turn, sql) == query(at_once, sql), sql
+    assert query(in_turn, "SELECT count(*) FROM institutions") == [(1,)]

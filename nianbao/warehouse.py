@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -134,14 +135,20 @@ def snapshot_info(warehouse: str | os.PathLike[str] | None = None) -> dict | Non
 # ---------------------------------------------------------------------------------------------------------
 
 
+_HARDENING = threading.Lock()
+
+
 def _harden(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     # Connections to the same file in one process share one database instance: when another connection
     # (a dashboard session, a held reader) already hardened and locked it, there is nothing left to set.
+    # The check and the settings are one step for all threads: two sessions opening the same new snapshot
+    # at once would otherwise both see it unlocked, and the second would fail on the locked configuration.
     # Every result is fetched whole: DuckDB refuses further work on a connection with an unfinished result.
-    if con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0]:
-        return con
-    for statement in _POST_CONNECT:
-        con.execute(statement)
+    with _HARDENING:
+        if con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0]:
+            return con
+        for statement in _POST_CONNECT:
+            con.execute(statement)
     return con
 
 

@@ -138,3 +138,29 @@ def test_a_warehouse_in_duckdb_2_format_is_converted_once(tmp_path: Path) -> Non
         assert con.execute(
             "SELECT count(*) FROM duckdb_views() WHERE view_name = 'schema_docs'"
         ).fetchall() == [(1,)]
+
+
+def test_threads_opening_a_new_snapshot_at_once_all_succeed(published: tuple[Path, Path]) -> None:
+    """Dashboard sessions are threads: the first opens of a new version race to harden its instance."""
+    import threading
+
+    warehouse, _ = published
+    info = wh.snapshot_info(warehouse)
+    start, errors, held = threading.Barrier(8), [], []
+
+    def open_one() -> None:
+        start.wait()
+        try:
+            held.append(wh.open_snapshot(warehouse, snapshot=info["snapshot"]))
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    for _ in range(5):  # a fresh instance each round: all connections are closed in between
+        threads = [threading.Thread(target=open_one) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        while held:
+            held.pop().close()
+    assert not errors, errors[:3]

@@ -239,10 +239,14 @@ def main() -> None:
         "outcomes": by_outcome,
         "warnings": warnings,
     }
-    figures["kill"] = kills(args.out, inbox, args.kills, rng)
-    figures["readers"] = readers_during_publishes(args.out, inbox, args.rounds)
-    figures["sql"] = sql_attacks(args.out)
-    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    print(json.dumps(figures, ensure_ascii=False), flush=True)
+    for name, phase in (
+        ("kill", lambda: kills(args.out, inbox, args.kills, rng)),
+        ("readers", lambda: readers_during_publishes(args.out, inbox, args.rounds)),
+        ("sql", lambda: sql_attacks(args.out)),
+    ):
+        figures[name] = phase()
+        print(json.dumps({name: figures[name]}, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """The dashboard's only door to the warehouse: the published snapshot, through `nianbao.warehouse`.
 
 Queries run on short-lived, read-only, sandboxed connections (``warehouse.open_snapshot``), closed before the
-page run ends, so ingestion can replace the snapshot at any time. Inside ``page_run()`` (app.py wraps every
-page run in it) the run reads one pinned snapshot and its cache misses share one connection, opened on the
-first miss and closed when the run ends (opening the snapshot costs ≈17 ms at 100k reports); outside it
-every miss opens and closes its own. Results are cached with ``st.cache_data`` keyed by the snapshot's
-version and mtime: a new publish is a new key, never a stale page. Connections are never cached, never kept
-between runs and never passed into a cached function (the cached function finds the run's one itself).
+page run ends, so ingestion can publish at any time. Every publish is a new versioned file: a page run pins
+one (``current_snapshot()``) and opens exactly that file, so what it shows is the version its label says.
+Inside ``page_run()`` (app.py wraps every page run in it) the run's cache misses share one connection,
+opened on the first miss and closed when the run ends (opening the snapshot costs ≈17 ms at 100k reports);
+outside it every miss opens and closes its own. Results are fetched whole and cached with
+``st.cache_data`` keyed by the snapshot file: a new publish is a new key, never a stale page. Connections
+are never cached, never kept between runs and never passed into a cached function (the cached function
+finds the run's one itself).
 """
 
 from __future__ import annotations
@@ -32,9 +34,8 @@ class Snapshot:
     """Where the published snapshot is and which version of it this page run reads."""
 
     warehouse: str
-    path: str
+    path: str  # the versioned file: a new path for every publish, so it is also the cache key
     version: str
-    cache_key: str
     published_at: str | None
     last_ingest_at: str | None
 
@@ -55,7 +56,6 @@ def current_snapshot() -> Snapshot | None:
         warehouse=wh,
         path=str(info["snapshot"]),
         version=version,
-        cache_key=f"{version}:{info['mtime_ns']}",
         published_at=info.get("published_at"),
         last_ingest_at=info.get("last_ingest_at"),
     )
@@ -87,38 +87,19 @@ def page_run() -> Iterator[None]:
             con.close()
 
 
-def _open(wh: str) -> duckdb.DuckDBPyConnection:
-    """The run's connection, re-pinning the run to the snapshot it reads if one was published since the pin.
-
-    The snapshot is replaced atomically; when its version is the same just before and just after the open,
-    that is the version the connection reads. (A query that opened it keeps its older key: its result is
-    newer than the key says, which is harmless; the reverse, older data under a newer key, cannot happen.)
-    """
-    for _ in range(3):
-        before = current_snapshot()
-        con = warehouse.open_snapshot(wh)
-        after = current_snapshot()
-        if before is not None and after is not None and before.cache_key == after.cache_key:
-            _run.snapshot = after
-            return con
-        con.close()
-    raise warehouse.SnapshotMissing("the published warehouse keeps changing; try again")
-
-
-def _connection(wh: str) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
-    """The page run's shared connection (opened now if needed), or a connection of its own outside a run."""
-    if _run.active and _run.snapshot is not None and _run.snapshot.warehouse == wh:
+def _connection(wh: str, snapshot_file: str) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The page run's shared connection to its pinned file (opened now if needed), or one of its own."""
+    if _run.active and _run.snapshot is not None and _run.snapshot.path == snapshot_file:
         if _run.con is None:
-            _run.con = _open(wh)
+            _run.con = warehouse.open_snapshot(wh, snapshot=snapshot_file)
         return contextlib.nullcontext(_run.con)
-    return warehouse.connect(wh)
+    return warehouse.connect(wh, snapshot=snapshot_file)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=1024, show_spinner=False)
-def _cached_query(wh: str, cache_key: str, sql: str, params: tuple) -> pd.DataFrame:
-    """Run one trusted query; `cache_key` (snapshot version + mtime) is part of the cache key on purpose."""
-    del cache_key
-    with _connection(wh) as con:
+def _cached_query(wh: str, snapshot_file: str, sql: str, params: tuple) -> pd.DataFrame:
+    """Run one trusted query on exactly `snapshot_file` (a new file per publish: the cache key is exact)."""
+    with _connection(wh, snapshot_file) as con:
         return con.execute(sql, list(params)).df()
 
 
@@ -132,7 +113,16 @@ def _snapshot() -> Snapshot:
 def fetch(sql: str, params: tuple | list = ()) -> pd.DataFrame:
     """Result of a trusted app query (SQL from `dashboard.queries`, values bound as parameters)."""
     snap = _snapshot()
-    return _cached_query(snap.warehouse, snap.cache_key, sql, tuple(params))
+    try:
+        return _cached_query(snap.warehouse, snap.path, sql, tuple(params))
+    except duckdb.IOException:
+        if os.path.exists(snap.path):
+            raise
+    # The pinned version was removed (two publishes since it was pinned): read the newest one.
+    if _run.active:
+        _run.snapshot = current_snapshot()
+    snap = _snapshot()
+    return _cached_query(snap.warehouse, snap.path, sql, tuple(params))
 
 
 def fetch_csv(sql: str, params: tuple | list = ()) -> bytes:
@@ -143,7 +133,7 @@ def fetch_csv(sql: str, params: tuple | list = ()) -> bytes:
     import pyarrow.csv as pa_csv
 
     snap = _snapshot()
-    with warehouse.connect(snap.warehouse) as con:
+    with warehouse.connect(snap.warehouse, snapshot=snap.path) as con:
         table = con.sql(sql, params=list(params)).to_arrow_table()
     sink = io.BytesIO()
     sink.write("\ufeff".encode())

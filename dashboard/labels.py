@@ -26,7 +26,13 @@ THEME = {
     "media": "媒体",
     "other": "其他",
 }
-OUTCOME = {"loaded": "已入库", "duplicate": "重复", "superseded": "被更正替代", "quarantined": "已隔离"}
+OUTCOME = {
+    "loaded": "已入库",
+    "duplicate": "重复",
+    "superseded": "被更正替代",
+    "quarantined": "已隔离",
+    "ignored": "非年报文件",
+}
 SEVERITY = {"error": "错误", "warning": "警告"}
 # The warehouse's data-quality checks (core.data_quality.check_name, as in dagster_project's asset checks).
 CHECK = {

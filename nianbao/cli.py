@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("extract", "eval", "generate", "ingest", "sql", "export", "dashboard", "bench", "demo")
+COMMANDS = ("extract", "eval", "generate", "ingest", "sql", "shell", "export", "dashboard", "bench", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -98,6 +98,9 @@ def dashboard_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("dashboard_wh")
     (directory / "extra").mkdir()
     hostile = write_hostile_report(directory / "extra")
+    (directory / "extra" / "contacts.xlsx").write_bytes(
+        b"PK\x03\x04"
+    )  # not a report: ignored, not quarantined
     wh = directory / "warehouse.duckdb"
     subprocess.run(
         [

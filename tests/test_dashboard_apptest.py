@@ -223,7 +223,7 @@ def test_a_snapshot_from_before_the_kind_column_still_renders(
 ) -> None:
     shutil.copytree(dashboard_warehouse.parent / "published", tmp_path / "published")
     old = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse.snapshot_path(old))) as con:
+    with duckdb.connect(warehouse.snapshot_info(old)["snapshot"]) as con:
         con.execute("DROP VIEW main.institutions; ALTER TABLE core.institutions DROP COLUMN kind")
         con.execute("CREATE VIEW main.institutions AS SELECT * FROM core.institutions")
     run = _runner(old, monkeypatch)
@@ -277,7 +277,7 @@ def test_finance_page_aggregates_in_sql_and_pages_its_rows(
     db._cached_query.clear()
     opened = []
     real_open = warehouse.open_snapshot
-    monkeypatch.setattr(warehouse, "open_snapshot", lambda *a: opened.append(a) or real_open(*a))
+    monkeypatch.setattr(warehouse, "open_snapshot", lambda *a, **k: opened.append(a) or real_open(*a, **k))
     at = app("finances")
     assert len(opened) <= 2  # two script runs (entry page, then 财务): one shared connection each
     assert number(metrics(at)["报告 Reports"]) == n_rows
@@ -324,6 +324,7 @@ def test_data_quality_page_reads_the_warehouses_checks(app, dashboard_warehouse:
     )[0]
     assert number(m["文件 Files seen"]) == seen and number(m["已入库 loaded"]) == loaded
     assert all(number(m[f"{label} {key}"]) >= 1 for key, label in (("quarantined", "已隔离"),))
+    assert number(m["非年报文件 ignored"]) == 1, "a spreadsheet beside the reports is not a broken report"
     checks = next(d.value for d in at.dataframe if "检查" in d.value.columns and "metric" in d.value.columns)
     names = {row[0] for row in sql(dashboard_warehouse, "SELECT check_name FROM quality_summary")}
     assert set(checks["check_name"]) == names and "净资产年度衔接" in set(checks["检查"])

@@ -290,7 +290,9 @@ def test_disk_full_gives_a_clear_error_and_keeps_the_previous_snapshot(corpus: d
     mount = tmp_path / "small_disk"
     mount.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)], capture_output=True
+        # room for the live warehouse of 60 reports (~20 MB), the previous snapshot and the new copy
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+        capture_output=True,
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode()[:200]}")

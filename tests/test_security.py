@@ -247,6 +247,64 @@ def test_a_huge_result_is_cut_at_the_row_limit(snapshot: Path) -> None:
 
 @pytest.mark.parametrize(
     "sql",
+    [
+        "EXPLAIN ANALYZE CREATE TABLE t AS SELECT 1",
+        "EXPLAIN (FORMAT json) COPY reports TO '/tmp/x.csv'",
+        "/* x */ explain analyze -- y\n INSERT INTO reports VALUES (1, 'x')",
+        "EXPLAIN ANALYZE ATTACH ':memory:' AS m",
+    ],
+)
+def test_explain_of_anything_but_a_read_is_refused_before_it_runs(sql: str) -> None:
+    with pytest.raises(wh.UnsafeQuery):
+        wh.check_read_only_sql(sql)
+
+
+def test_explain_of_a_read_runs(snapshot: Path) -> None:
+    assert wh.run_query("EXPLAIN ANALYZE SELECT count(*) FROM reports", snapshot).rows
+
+
+def test_one_long_function_call_is_cut_at_the_time_limit(snapshot: Path) -> None:
+    """DuckDB checks for an interrupt only between chunks: one repeat() of a billion characters runs on for
+    tens of seconds and gigabytes. The query's process is killed instead."""
+    started = time.monotonic()
+    with pytest.raises((wh.QueryTimeout, duckdb.OutOfMemoryException)):
+        wh.run_query("SELECT length(repeat('x', 2000000000))", snapshot, timeout_s=1)
+    assert time.monotonic() - started < 30  # a bound, not a timing: uncut it runs for minutes
+
+
+def test_a_wide_result_is_cut_at_the_byte_limit(snapshot: Path) -> None:
+    result = wh.run_query("SELECT repeat('x', 100000) AS wide FROM range(5000)", snapshot, max_bytes=2**24)
+    assert result.truncated_by == "bytes" and 0 < len(result.rows) < 5000
+    assert result.table.nbytes <= 2**24
+
+
+def test_a_truncated_result_leaves_no_unfinished_result_behind(snapshot: Path) -> None:
+    held = wh.open_snapshot(snapshot)  # shares the database instance of every later open in this process
+    try:
+        assert wh.run_query("SELECT * FROM range(100000)", snapshot, max_rows=10).truncated_by == "rows"
+        with wh.connect(snapshot) as con:
+            assert con.execute("SELECT count(*) FROM reports").fetchall() == [(1000,)]
+        assert held.execute("SELECT 1").fetchall() == [(1,)]
+    finally:
+        held.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["SELECT repeat('x', 1000000) FROM range(3000)", "SELECT length(repeat('x', 2000000000))",
+     "SELECT * FROM no_such_table", "EXPLAIN ANALYZE CREATE TABLE t AS SELECT 1"],
+)  # fmt: skip
+def test_nianbao_sql_fails_in_one_line(snapshot: Path, sql: str) -> None:
+    result = subprocess.run(
+        [str(NIANBAO), "sql", "--warehouse", str(snapshot), "--timeout", "2", sql],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    "sql",
     ["DROP TABLE reports", "COPY reports TO '/tmp/nianbao-cli-leak.csv'",
      "SELECT * FROM read_text('/etc/passwd')", "ATTACH '/tmp/nianbao-cli.duckdb'", "INSTALL httpfs"],
 )  # fmt: skip

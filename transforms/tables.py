@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from transforms.normalize.kind import institution_kind
+from transforms.plausibility import implausible
 
 # ---------------------------------------------------------------------------------------------------------
 # Schemas (== staging tables)
@@ -152,6 +153,9 @@ QUARANTINE_REASONS = {
     "missing_uscc": "缺少统一社会信用代码 / no unified social credit code (USCC)",
     "invalid_uscc": "统一社会信用代码校验失败 / the USCC fails its check digit",
     "vanished": "读取前文件已被删除 / the file disappeared before it was read",
+    "permission_denied": "没有读取权限 / no permission to read the file or folder",
+    "not_a_regular_file": "不是普通文件 / not a regular file (a FIFO, device or symlink)",
+    "implausible_year": "报告年度不可能 / the report year is before the regulations or after next year",
 }
 
 _INSTITUTION_FIELDS = (
@@ -298,8 +302,9 @@ def _str_list(value: Any) -> list[str]:
 class TableBatch:
     """Accumulates the rows of many files; `to_arrow()` gives one Arrow table per staging table."""
 
-    def __init__(self, *, require_valid_uscc: bool = False) -> None:
+    def __init__(self, *, require_valid_uscc: bool = False, today: dt.date | None = None) -> None:
         self.require_valid_uscc = require_valid_uscc
+        self.today = today or dt.date.today()  # "next year" in the plausibility bounds
         self.rows: dict[str, list[dict]] = {name: [] for name in TABLE_SCHEMAS}
 
     def __len__(self) -> int:
@@ -325,13 +330,14 @@ class TableBatch:
         source = record.get("source") or {}
         fmt, enc = _str(source.get("format")), _str(source.get("encoding"))
         reason = quarantine_reason(record, require_valid_uscc=self.require_valid_uscc)
-        if reason:
+        year_problem = implausible("report_year", _int(record.get("report_year")), self.today)
+        if reason or year_problem:
             self.rows["files"].append(
                 _file_row(
                     file,
                     parse_status="invalid",
-                    reason=reason,
-                    detail=QUARANTINE_REASONS[reason],
+                    reason=reason or "implausible_year",
+                    detail=QUARANTINE_REASONS[reason] if reason else f"报告年度不可能 / {year_problem}",
                     format=fmt,
                     encoding=enc,
                 )
@@ -347,6 +353,12 @@ class TableBatch:
         key = content_key(record)
         activities = [a for a in (record.get("activities") or []) if isinstance(a, dict)]
         problems = [p for p in (record.get("problems") or []) if isinstance(p, dict)]
+        fin = dict(record.get("finance") or {})
+        for field in ("startup_capital_wan", "net_assets_begin_wan", "net_assets_end_wan", "headcount"):
+            why = implausible(field, _float(fin.get(field)), self.today)
+            if why:  # never loaded as it stands: null, with an error that keeps the value read
+                fin[field] = None
+                problems.append({"field": f"finance.{field}", "severity": "error", "message": why})
 
         self.rows["files"].append(
             _file_row(
@@ -386,7 +398,6 @@ class TableBatch:
         )
         self.rows["reports"].append(report)
 
-        fin = record.get("finance") or {}
         begin, end = _float(fin.get("net_assets_begin_wan")), _float(fin.get("net_assets_end_wan"))
         self.rows["finances"].append(
             {

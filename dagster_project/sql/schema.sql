@@ -479,6 +479,22 @@ COMMENT ON COLUMN core.activity_localities.locality_id IS '地点标识 <国家>
 COMMENT ON COLUMN core.activity_localities.locality_name IS '地名 / Locality name';
 COMMENT ON COLUMN core.activity_localities.country_code IS '国家代码 / Country code';
 
+CREATE TABLE IF NOT EXISTS core.countries (
+    country_code VARCHAR PRIMARY KEY,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    official_name_zh VARCHAR,
+    official_name_en VARCHAR,
+    alpha3 VARCHAR
+);
+COMMENT ON TABLE core.countries IS '国家和地区名称(中英文),按代码连接 activity_countries 等 / Country and region names, Chinese and English, to join on country_code';
+COMMENT ON COLUMN core.countries.country_code IS '国家代码 ISO 3166-1 alpha-2 / Country code';
+COMMENT ON COLUMN core.countries.name_zh IS '中文简称(报告和外交部网站的写法,如 韩国) / Chinese short name as reports write it';
+COMMENT ON COLUMN core.countries.name_en IS '英文名 / English name';
+COMMENT ON COLUMN core.countries.official_name_zh IS '中文正式名称(如 大韩民国) / Chinese official name';
+COMMENT ON COLUMN core.countries.official_name_en IS '英文正式名称 / English official name';
+COMMENT ON COLUMN core.countries.alpha3 IS 'ISO 3166-1 alpha-3 代码 / Alpha-3 code';
+
 CREATE TABLE IF NOT EXISTS core.partner_localities (
     locality_id VARCHAR PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -738,6 +754,7 @@ CREATE OR REPLACE VIEW main.exchange_activities AS SELECT * FROM core.exchange_a
 CREATE OR REPLACE VIEW main.activity_countries AS SELECT * FROM core.activity_countries;
 CREATE OR REPLACE VIEW main.activity_localities AS SELECT * FROM core.activity_localities;
 CREATE OR REPLACE VIEW main.partner_localities AS SELECT * FROM core.partner_localities;
+CREATE OR REPLACE VIEW main.countries AS SELECT * FROM core.countries;
 CREATE OR REPLACE VIEW main.report_sections AS SELECT * FROM core.report_sections;
 CREATE OR REPLACE VIEW main.report_texts AS SELECT * FROM core.report_texts;
 CREATE OR REPLACE VIEW main.registration_changes AS SELECT * FROM core.registration_changes;
@@ -754,3 +771,18 @@ CREATE OR REPLACE VIEW main.top_partner_localities AS SELECT * FROM marts.top_pa
 CREATE OR REPLACE VIEW main.file_outcomes AS SELECT * FROM marts.file_outcomes;
 CREATE OR REPLACE VIEW main.quality_summary AS SELECT * FROM marts.quality_summary;
 CREATE OR REPLACE VIEW main.overview AS SELECT * FROM marts.overview;
+
+-- Every bare name with its columns and comments, for clients that do not show comments (the duckdb CLI).
+CREATE OR REPLACE VIEW main.schema_docs AS
+SELECT c.table_name, v.comment AS table_comment, c.column_name, c.data_type, c.comment AS column_comment
+FROM duckdb_columns() c
+LEFT JOIN duckdb_views() v
+  ON v.database_name = c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name
+WHERE c.schema_name = 'main' AND c.database_name = current_database() AND c.table_name <> 'schema_docs'
+ORDER BY c.table_name, c.column_index;
+COMMENT ON VIEW main.schema_docs IS '表结构说明:每个表/视图的列、类型和中英文注释 / Every table and column with its type and comment';
+COMMENT ON COLUMN main.schema_docs.table_name IS '表名(视图名) / Table (view) name';
+COMMENT ON COLUMN main.schema_docs.table_comment IS '表说明 / Table comment';
+COMMENT ON COLUMN main.schema_docs.column_name IS '列名 / Column name';
+COMMENT ON COLUMN main.schema_docs.data_type IS '类型 / Data type';
+COMMENT ON COLUMN main.schema_docs.column_comment IS '列说明 / Column comment';

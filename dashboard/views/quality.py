@@ -10,9 +10,10 @@ st.title("数据质量 Data quality")
 
 outcomes = queries.file_outcomes()
 totals = outcomes.groupby("outcome")["files"].sum().to_dict()
-cols = st.columns(5)
+# Broken reports (quarantined) and files that are not reports at all (ignored) are counted apart.
+cols = st.columns(6)
 cols[0].metric("文件 Files seen", ui.fmt_num(int(outcomes["files"].sum())))
-for col, key in zip(cols[1:], ("loaded", "duplicate", "superseded", "quarantined"), strict=True):
+for col, key in zip(cols[1:], ("loaded", "duplicate", "superseded", "quarantined", "ignored"), strict=True):
     col.metric(f"{labels.OUTCOME[key]} {key}", ui.fmt_num(int(totals.get(key, 0))))
 
 left, right = st.columns([2, 3])

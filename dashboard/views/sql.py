@@ -60,14 +60,18 @@ with editor:
             st.error(f"不允许的语句 Not allowed: {exc}")
         except warehouse.QueryTimeout as exc:
             st.error(f"查询超时 Timed out: {exc}")
-        except duckdb.Error as exc:
+        except (duckdb.Error, warehouse.SnapshotMissing) as exc:
             st.error("查询失败 Query failed")
             st.code(str(exc), language=None, wrap_lines=True)
         else:
             df = result.table.to_pandas()
             st.caption(
                 f"{len(df):,} 行 rows · {result.elapsed_s:.2f} s"
-                + (f" · 已截断为前 {MAX_ROWS:,} 行 truncated" if result.truncated else "")
+                + (
+                    f" · 已截断为前 {len(df):,} 行 truncated ({result.truncated_by} limit)"
+                    if result.truncated
+                    else ""
+                )
             )
             st.dataframe(df, hide_index=True, key="sql_result")
             a, b = st.columns(2)

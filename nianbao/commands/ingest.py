@@ -26,11 +26,13 @@ class IngestSummary:
     duplicate: int = 0
     superseded: int = 0
     quarantined: int = 0
+    ignored: int = 0
     previously_loaded_superseded: int = 0
     warehouse_version: int = 0
     published: bool = False
     seconds: float = 0.0
     snapshot: str = ""
+    warnings: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
 
@@ -54,16 +56,24 @@ def run_ingest(
     extractor: str | None = None,
     workers: int | None = None,
     progress=None,
+    on_wait=None,
 ) -> IngestSummary:
-    """Run the ingest job in this process; the API behind `nianbao ingest` (also used by tests and bench)."""
+    """Run the ingest job in this process; the API behind `nianbao ingest` (also used by tests and bench).
+
+    Raises FileNotFoundError before anything runs when a path does not exist. When another ingest into the
+    same warehouse runs, waits for it (calling `on_wait` with a message) and then ingests what it left.
+    """
     warnings.filterwarnings("ignore", module="dagster")
     import dagster as dg
 
+    from dagster_project.defs.warehouse import loader
     from dagster_project.defs.warehouse import progress as progress_hook
     from dagster_project.defs.warehouse.assets import ASSETS, DISCOVERED
+    from dagster_project.defs.warehouse.discover import check_paths
     from dagster_project.defs.warehouse.resources import default_resources
     from nianbao import warehouse as wh
 
+    check_paths(paths or [])
     resources = default_resources(warehouse=str(warehouse) if warehouse else None)
     if extractor or workers:
         parser = resources["parser"]
@@ -79,10 +89,13 @@ def run_ingest(
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     started = time.perf_counter()
+    db_path = resources["warehouse"].db_path
     progress_hook.set_listener(progress)
     try:
+        loader.acquire_run_lock(db_path, "nianbao ingest", on_wait=on_wait)
         result = dg.materialize(ASSETS, resources=resources, run_config=run_config)
     finally:
+        loader.release_run_lock(db_path)
         progress_hook.set_listener(None)
     summary = IngestSummary(seconds=time.perf_counter() - started)
     for event in result.get_asset_materialization_events():
@@ -91,8 +104,10 @@ def run_ingest(
         meta = {k: v.value for k, v in materialization.metadata.items()}
         if key == "staging/discovered_files":
             summary.files_seen, summary.unchanged = meta["files_seen"], meta["unchanged"]
+            summary.warnings = [w for w in meta.get("warnings", "").split("\n") if w]
         elif key == "core/ingest_files":
-            for name in ("loaded", "duplicate", "superseded", "quarantined", "previously_loaded_superseded"):
+            outcomes = ("loaded", "duplicate", "superseded", "quarantined", "ignored")
+            for name in (*outcomes, "previously_loaded_superseded"):
                 setattr(summary, name, meta.get(name, 0))
             summary.warehouse_version = meta["warehouse_version"]
         elif key == "published/warehouse_snapshot":
@@ -144,26 +159,60 @@ def root_cause(exc: BaseException) -> BaseException:
         exc = inner
 
 
+LIVE_VERSION_SQL = "SELECT coalesce(max(warehouse_version), 0) FROM core.ingest_runs"
+
+
+def state_after_failure(warehouse: str | os.PathLike[str] | None) -> str:
+    """What a failed run left, said truthfully: a run can fail after its load committed (while publishing)."""
+    import duckdb
+
+    from nianbao import warehouse as wh
+
+    path = wh.resolve_warehouse_path(warehouse)
+    published = (wh.snapshot_info(path) or {}).get("version", 0)
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            live = con.execute("SELECT coalesce(max(warehouse_version), 0) FROM core.ingest_runs").fetchall()[
+                0
+            ][0]
+    except (duckdb.Error, OSError):
+        live = None
+    if live is not None and live > published:
+        return (
+            f"the warehouse was loaded (version {live}) but its snapshot was not published; readers still "
+            f"see version {published}; the next `nianbao ingest` publishes it."
+        )
+    return "the warehouse and its published snapshot are as they were before this run."
+
+
 def run(args: argparse.Namespace) -> int:
     logging.getLogger("dagster").setLevel(logging.WARNING)
     progress = None if args.quiet else _ProgressBar()
+
+    def say(message: str) -> None:
+        print(f"nianbao ingest: {message}", file=sys.stderr, flush=True)
+
     try:
-        summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress)
-    except Exception as exc:  # one clear line, not Dagster's traceback: the run changed nothing published
+        summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress, on_wait=say)
+    except FileNotFoundError as exc:
+        if exc.filename is None:
+            raise
+        say(f"no such file or folder: {exc.filename}; nothing was ingested or published")
+        return 2
+    except Exception as exc:  # one clear line, not Dagster's traceback
         cause = root_cause(exc)
-        print(
-            f"\nnianbao ingest: failed: {type(cause).__name__}: {cause}\n"
-            "nianbao ingest: the warehouse and its published snapshot are as they were before this run.",
-            file=sys.stderr,
-        )
+        print(f"\nnianbao ingest: failed: {type(cause).__name__}: {cause}", file=sys.stderr)
+        say(state_after_failure(args.warehouse))
         return 2
     if progress and progress.tty:
         sys.stderr.write("\r\033[K")
-    new = summary.loaded + summary.duplicate + summary.superseded + summary.quarantined
+    for warning in summary.warnings:
+        say(f"warning: {warning}")
+    new = summary.loaded + summary.duplicate + summary.superseded + summary.quarantined + summary.ignored
     print(
         f"files seen {summary.files_seen} (already ingested {summary.unchanged}, new {new}): "
         f"loaded {summary.loaded} / duplicate {summary.duplicate} / superseded {summary.superseded} / "
-        f"quarantined {summary.quarantined}"
+        f"quarantined {summary.quarantined} / ignored (not reports) {summary.ignored}"
     )
     if summary.previously_loaded_superseded:
         print(f"earlier reports superseded by corrected ones: {summary.previously_loaded_superseded}")

@@ -77,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao sql: {exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
-        print(f"nianbao sql: {exc}", file=sys.stderr)
+        print(
+            f"nianbao sql: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}", file=sys.stderr
+        )
         return 1
     rows = result.rows
     if args.format == "csv":
@@ -96,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"{len(rows)} rows{' (truncated)' if result.truncated else ''}, {result.elapsed_s * 1000:.0f} ms"
         )
-    if result.truncated:
+    if result.truncated_by == "rows":
         print(f"nianbao sql: output truncated at {args.max_rows} rows", file=sys.stderr)
+    elif result.truncated_by == "bytes":
+        limit = wh.DEFAULT_MAX_BYTES // 2**20
+        print(f"nianbao sql: output truncated at {len(rows)} rows (result limit {limit} MB)", file=sys.stderr)
     return 0

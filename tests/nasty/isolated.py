@@ -39,6 +39,19 @@ class Outcome:
     activities: int = 0
 
 
+def _peak_rss_mb() -> float:
+    """This worker's own peak RSS. Not ru_maxrss: the worker is forked from the test process before it
+    execs, and Linux carries the parent's resident size over into ru_maxrss; VmHWM starts anew at exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _limits(memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -120,7 +133,7 @@ def _worker() -> None:
             out["activities"] = len(record.get("activities") or [])
             del record
         out["seconds"] = round(time.monotonic() - started, 3)
-        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        out["peak_rss_mb"] = _peak_rss_mb()
         print(json.dumps(out, ensure_ascii=False), flush=True)
 
 

@@ -11,10 +11,13 @@ PDFs, declared-size checks on .docx archives, and parsers that are linear in the
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from transforms.errors import UnreadableFile
 from transforms.readers.textcodec import decode_text_with_warnings
@@ -25,6 +28,7 @@ __all__ = [
     "Document",
     "check_size",
     "load_bytes",
+    "open_regular",
     "read_capped",
     "read_document",
     "read_file",
@@ -35,6 +39,7 @@ FORMATS = ("txt", "html", "pdf", "docx")
 # An annual report is at most a few MB even as a PDF with a scanned seal; a larger file is something else.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
+NOT_REGULAR = "not a regular file (a FIFO, device or socket)"
 # How far into a text file to look for markup when deciding whether it is a web page.
 _HTML_SNIFF_CHARS = 64 * 1024
 _HTML_MARKUP = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|tr|td|th)\b", re.IGNORECASE)
@@ -149,13 +154,31 @@ def _read(data: bytes, path: str) -> Document:
     return Document("txt", encoding, text, text_warnings)
 
 
+def open_regular(path: str | os.PathLike[str] | bytes) -> BinaryIO:
+    """Open a file for reading only if it is a regular file, without ever blocking or following a symlink.
+
+    A discovered file may be replaced by a FIFO, a device or a symlink before it is read: a plain open() of
+    a FIFO waits for a writer forever. O_NONBLOCK makes that open return at once (it changes nothing for
+    regular files); the fstat of the opened descriptor, not of the name, decides. OSError otherwise.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR, os.fsdecode(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_capped(path: str | os.PathLike[str] | bytes) -> bytes:
-    """At most MAX_FILE_BYTES + 1 bytes of a file (more than the limit means: too large); OSError passes.
+    """At most MAX_FILE_BYTES + 1 bytes of a regular file (more than the limit means: too large); OSError
+    passes (also for a FIFO, device or symlink, see `open_regular`).
 
     read(MAX_FILE_BYTES + 1) would allocate 20 MB for every 3 KB report (~15 µs each): read the stated size
     first, and on up to the limit only if the file grew since it was opened.
     """
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         size = min(os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
         data = handle.read(size + 1)
         if size < len(data) <= MAX_FILE_BYTES:
@@ -167,8 +190,11 @@ def load_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a report file, refusing an empty or oversized file with a reason."""
     name = os.fspath(path)
     try:
-        check_size(os.stat(name).st_size, name)
-        data = read_capped(name)
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(name, NOT_REGULAR)
+        check_size(info.st_size, name)
+        data = read_capped(os.path.realpath(name))  # a symlink the user named is read; one swapped in is not
     except OSError as exc:
         raise UnreadableFile(name, f"cannot open file ({exc.strerror or type(exc).__name__})") from exc
     check_size(len(data), name)

@@ -117,6 +117,12 @@ def _page_content_problem(page: Any) -> str | None:
     return None
 
 
+def _cause_name(exc: BaseException) -> str:
+    """The name of pdfminer's own error: pdfplumber wraps it (PdfminerException(PDFPasswordIncorrect()))."""
+    inner = next((arg for arg in exc.args if isinstance(arg, BaseException)), None) or exc.__cause__
+    return type(inner or exc).__name__
+
+
 def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     """The report text of a PDF and any warnings. Raises UnreadableFile for damaged or image-only PDFs."""
     if data.rfind(b"%%EOF") == -1:
@@ -148,7 +154,7 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged input
         if not out:
-            name = type(exc).__name__
+            name = _cause_name(exc)
             if "Password" in name or "Encrypt" in name:
                 raise UnreadableFile(path, "encrypted PDF (password protected)") from exc
             raise UnreadableFile(path, f"damaged PDF ({name})") from exc

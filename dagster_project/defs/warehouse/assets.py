@@ -4,7 +4,9 @@
     -> published/warehouse_snapshot
 
 Every step that opens the warehouse runs in the `nianbao_warehouse` concurrency pool (limit 1 in
-dagster.yaml) and under the warehouse's file lock, so writers are serialised across runs and processes.
+dagster.yaml) and under the warehouse's file lock, so writers are serialised across runs and processes. A
+run holds the run lock (`<warehouse>.run.lock`) from discovery to publish: a second run waits for the first
+and then discovers only what the first one left, instead of parsing the same files again.
 Steps hand over through files in `<warehouse dir>/.<stem>.work/<run_id>/`, not through the IO manager.
 """
 
@@ -53,13 +55,18 @@ def discovered_files(
     warehouse: WarehouseResource,
     inbox: InboxResource,
 ) -> dg.MaterializeResult:
+    loader.acquire_run_lock(warehouse.db_path, context.run.run_id, on_wait=context.log.warning)
     _remove_stale_work_dirs(warehouse)
     work = warehouse.work_dir(context.run.run_id)
     shutil.rmtree(work, ignore_errors=True)
     paths = config.paths or [str(inbox.dir_path)]
+    if not config.paths and not inbox.dir_path.exists():
+        paths = []  # no inbox yet: nothing to ingest (a path given explicitly must exist)
     known = loader.known_files(warehouse.db_path)
     stats = discover(paths, known, work / "candidates.parquet", progress=progress.report)
     context.log.info(f"scanned {stats.files_seen} files, {stats.candidates} new or changed")
+    for warning in stats.warnings:
+        context.log.warning(warning)
     return dg.MaterializeResult(
         metadata={
             "paths": ", ".join(paths),
@@ -68,6 +75,9 @@ def discovered_files(
             "to_parse": stats.to_parse,
             "same_sha": stats.same_sha,
             "vanished": stats.vanished,
+            "unreadable": stats.unreadable,
+            "ignored": stats.ignored,
+            "warnings": "\n".join(stats.warnings),
         }
     )
 
@@ -82,6 +92,7 @@ def discovered_files(
 def parsed_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, parser: ParserResource
 ) -> dg.MaterializeResult:
+    loader.acquire_run_lock(warehouse.db_path, context.run.run_id, on_wait=context.log.warning)
     work = warehouse.work_dir(context.run.run_id)
     out = work / "staging"
     shutil.rmtree(out, ignore_errors=True)
@@ -137,6 +148,7 @@ LOAD_SPECS = (
     description="一个事务: staging -> core -> marts -> 质量检查 / One transaction: core, marts, checks",
 )
 def warehouse_load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    loader.acquire_run_lock(warehouse.db_path, context.run.run_id, on_wait=context.log.warning)
     work = warehouse.work_dir(context.run.run_id)
     started = loader.utcnow()
     progress.report("load", 0, None)
@@ -164,7 +176,10 @@ def warehouse_load(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 def warehouse_snapshot(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    info = loader.publish(warehouse.db_path)
+    try:
+        info = loader.publish(warehouse.db_path)
+    finally:
+        loader.release_run_lock(warehouse.db_path, context.run.run_id)
     published = info is not None
     from nianbao import warehouse as wh
 

@@ -3,24 +3,46 @@
 A file is skipped without being read when its path, size and mtime match the recorded version, and without
 being parsed when its bytes hash to the recorded sha256 (touched but unchanged). Files whose bytes equal a
 file seen before (or earlier in this batch) are marked `same_sha` and never parsed.
+
+What cannot be read is recorded, never dropped: a file without read permission (or that is not a regular
+file) is `unreadable` with its reason, a folder that cannot be listed gets a row and a warning, and both are
+tried again on every run, as a fixed permission does not change a file's size or mtime. Their rows carry a
+placeholder key `unread:<hash>` instead of a sha256; once the path is read, its real row replaces the
+placeholder. Files that are not reports at all (spreadsheets, images, data files) are `ignored`, by name.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .loader import KnownFiles
+from transforms.readers import open_regular
 
-# Never reports: the demo generator's manifest, editor/OS droppings, partial downloads.
+from .loader import KnownFiles
+from .parse import read_failure
+
+# Never reports, and transient: the demo generator's manifest, editor/OS droppings, partial downloads. No row.
 IGNORED_NAMES = frozenset({"manifest.csv", "Thumbs.db", ".DS_Store"})
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".swp")
+# Not a report format at all, by extension: accounted as `ignored` with this reason, never read or parsed.
+# (A report saved under a wrong name is still found by content: .txt/.htm/.pdf/.docx and names without
+# one of these extensions are read. Old .doc files are reports in a format we cannot read: quarantined.)
+NOT_REPORTS = {
+    **dict.fromkeys((".xls", ".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".numbers"), "spreadsheet"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"), "image"),
+    **dict.fromkeys((".json", ".yaml", ".yml", ".parquet", ".duckdb", ".db", ".sqlite"), "data file"),
+    **dict.fromkeys((".zip", ".rar", ".7z", ".gz", ".tar", ".bz2", ".xz"), "archive (unpack it first)"),
+    **dict.fromkeys((".mp3", ".mp4", ".mov", ".avi", ".wav"), "audio or video"),
+    **dict.fromkeys((".ppt", ".pptx", ".exe", ".dll", ".lnk", ".ini"), "not a document format"),
+}
+PLACEHOLDER = "unread:"
 
 CANDIDATE_SCHEMA = pa.schema(
     [
@@ -29,8 +51,10 @@ CANDIDATE_SCHEMA = pa.schema(
         ("size_bytes", pa.int64()),
         ("mtime_ns", pa.int64()),
         ("sha256", pa.string()),
-        ("action", pa.string()),  # parse | same_sha | vanished
+        ("action", pa.string()),  # parse | same_sha | vanished | unreadable | ignored | resolved
         ("same_sha_as", pa.string()),
+        ("reason", pa.string()),  # unreadable / ignored: reason code
+        ("detail", pa.string()),  # unreadable / ignored: in words
     ]
 )
 
@@ -42,10 +66,14 @@ class DiscoverStats:
     to_parse: int = 0
     same_sha: int = 0
     vanished: int = 0
+    unreadable: int = 0
+    ignored: int = 0
+    resolved: int = 0  # placeholders of paths read at last (not files seen)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def candidates(self) -> int:
-        return self.to_parse + self.same_sha + self.vanished
+        return self.to_parse + self.same_sha + self.vanished + self.unreadable + self.ignored
 
 
 def display_path(raw: bytes) -> str:
@@ -58,8 +86,19 @@ def is_ignored(name: bytes) -> bool:
     return text.startswith((".", "~$")) or text in IGNORED_NAMES or text.endswith(IGNORED_SUFFIXES)
 
 
-def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[bytes, int, int]]:
-    """(absolute path bytes, size, mtime_ns) of every regular file under `paths`, sorted, no symlinks."""
+def not_a_report(name: bytes) -> str | None:
+    """What the file is, when its extension says it cannot be a report (see NOT_REPORTS), else None."""
+    suffix = os.path.splitext(name.decode("utf-8", "replace"))[1].lower()
+    return NOT_REPORTS.get(suffix)
+
+
+def scan(
+    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[bytes, OSError], None] | None = None
+) -> Iterator[tuple[bytes, int, int]]:
+    """(absolute path bytes, size, mtime_ns) of every regular file under `paths`, sorted, no symlinks.
+
+    A folder that cannot be listed is passed to `on_error` (it used to vanish silently).
+    """
     for root in sorted({os.fsencode(os.path.abspath(p)) for p in paths}):
         if os.path.isfile(root) and not os.path.islink(root):
             st = os.stat(root)
@@ -70,7 +109,11 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[bytes, int, 
             directory = stack.pop()
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
-            except (FileNotFoundError, NotADirectoryError, PermissionError):
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                if on_error:
+                    on_error(directory, exc)
                 continue
             subdirs = []
             for entry in entries:
@@ -89,49 +132,119 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[bytes, int, 
 
 def sha256_file(raw_path: bytes) -> str:
     digest = hashlib.sha256()
-    with open(raw_path, "rb") as handle:
+    with open_regular(raw_path) as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def placeholder_key(raw: bytes, size: int, mtime_ns: int) -> str:
+    """The stand-in for a sha256 of bytes that were not read: stable while the file does not change."""
+    return PLACEHOLDER + hashlib.sha256(b"%s|%d|%d" % (raw, size, mtime_ns)).hexdigest()[:16]
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise FileNotFoundError naming the first input that does not exist (a typo must not look like an
+    empty inbox)."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(errno.ENOENT, "no such file or folder", os.fspath(path))
 
 
 def discover(
     paths: Iterable[str | os.PathLike[str]], known: KnownFiles, out_file: Path, progress=None
 ) -> DiscoverStats:
     """Write the candidate files (CANDIDATE_SCHEMA) to `out_file` and return the counts."""
+    paths = list(paths)
+    check_paths(paths)
     stats = DiscoverStats()
     rows: dict[str, list] = {name: [] for name in CANDIDATE_SCHEMA.names}
     batch_shas: dict[str, str] = {}
-    for raw, size, mtime_ns in scan(paths):
+
+    def add(
+        path: str, raw: bytes, size: int, mtime_ns: int, sha: str, action: str, **extra: str | None
+    ) -> None:
+        row = {"path": path, "raw_path": raw, "size_bytes": size, "mtime_ns": mtime_ns, "sha256": sha,
+               "action": action, "same_sha_as": None, "reason": None, "detail": None, **extra}  # fmt: skip
+        for name in CANDIDATE_SCHEMA.names:
+            rows[name].append(row[name])
+
+    def unlisted(raw: bytes, exc: OSError) -> None:
+        path = display_path(raw)
+        stats.files_seen += 1
+        stats.warnings.append(f"cannot read folder {path}: {exc.strerror}; the files in it were not seen")
+        key = placeholder_key(raw, 0, 0)
+        if known.by_path.get(path, (0, 0, ""))[2] == key:
+            stats.unchanged += 1
+            return
+        stats.unreadable += 1
+        detail = f"文件夹无法读取 / cannot read this folder ({exc.strerror}): the files in it were not seen"
+        add(path, raw, 0, 0, key, "unreadable", reason="permission_denied", detail=detail)
+
+    for raw, size, mtime_ns in scan(paths, on_error=unlisted):
         stats.files_seen += 1
         if progress and stats.files_seen % 1000 == 0:
             progress("scan", stats.files_seen, None)
         path = display_path(raw)
         recorded = known.by_path.get(path)
-        if recorded and recorded[0] == size and recorded[1] == mtime_ns:
+        if (
+            recorded
+            and recorded[0] == size
+            and recorded[1] == mtime_ns
+            and not recorded[2].startswith(PLACEHOLDER)
+        ):
             stats.unchanged += 1
             continue
-        try:
-            sha = sha256_file(raw)
-        except (FileNotFoundError, PermissionError, IsADirectoryError):
-            unread = hashlib.sha256(b"%s|%d|%d" % (raw, size, mtime_ns)).hexdigest()[:16]
-            action, sha, same_as = "vanished", f"unread:{unread}", None
-            stats.vanished += 1
-        else:
+        what = not_a_report(os.path.basename(raw))
+        if what:
+            sha = placeholder_key(raw, size, mtime_ns)
             if recorded and recorded[2] == sha:
                 stats.unchanged += 1
                 continue
-            if sha in known.shas or sha in batch_shas:
-                action, same_as = "same_sha", batch_shas.get(sha)
-                stats.same_sha += 1
-            else:
-                action, same_as = "parse", None
-                batch_shas[sha] = path
-                stats.to_parse += 1
-        for name, value in zip(
-            CANDIDATE_SCHEMA.names, (path, raw, size, mtime_ns, sha, action, same_as), strict=True
-        ):
-            rows[name].append(value)
+            stats.ignored += 1
+            add(path, raw, size, mtime_ns, sha, "ignored", reason="not_a_report",
+                detail=f"不是年报格式 / not a report format: {what}")  # fmt: skip
+            continue
+        try:
+            sha = sha256_file(raw)
+        except OSError as exc:
+            sha = placeholder_key(raw, size, mtime_ns)
+            if recorded and recorded[2] == sha:  # tried again, still unreadable: nothing new
+                stats.unchanged += 1
+                continue
+            action, reason, detail = read_failure(exc)
+            setattr(stats, action, getattr(stats, action) + 1)
+            add(path, raw, size, mtime_ns, sha, action, reason=reason, detail=detail)
+            continue
+        if recorded and recorded[2].startswith(PLACEHOLDER):
+            stats.resolved += 1  # read at last: the placeholder row goes, the real outcome follows
+            add(path, raw, size, mtime_ns, recorded[2], "resolved")
+        if recorded and recorded[2] == sha:
+            stats.unchanged += 1
+            continue
+        if sha in known.shas or sha in batch_shas:
+            stats.same_sha += 1
+            add(path, raw, size, mtime_ns, sha, "same_sha", same_sha_as=batch_shas.get(sha))
+        else:
+            batch_shas[sha] = path
+            stats.to_parse += 1
+            add(path, raw, size, mtime_ns, sha, "parse")
+    _resolve_folders(known, stats, add)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pydict(rows, schema=CANDIDATE_SCHEMA), out_file)
     return stats
+
+
+def _resolve_folders(known: KnownFiles, stats: DiscoverStats, add: Callable[..., None]) -> None:
+    """Folders recorded as unreadable that can be listed now: their placeholder rows go."""
+    for path, (_size, _mtime, key) in known.by_path.items():
+        raw = os.fsencode(path)
+        if key != placeholder_key(raw, 0, 0) or not os.path.isdir(raw):
+            continue
+        try:
+            with os.scandir(raw):
+                pass
+        except OSError:
+            continue
+        stats.resolved += 1
+        add(path, raw, 0, 0, key, "resolved")

@@ -16,15 +16,18 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
 from nianbao import warehouse as wh
 from transforms.activities import learn_partner_localities
 from transforms.tables import TABLE_SCHEMAS
+
+from .countries import country_table
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA_SQL = Path(__file__).parents[2] / "sql" / "schema.sql"
@@ -66,15 +69,108 @@ def writer_lock(path: Path, timeout_s: float = 3600.0) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Run locks this process holds: lock file -> (run id, open handle). One ingest run at a time per warehouse,
+# from discovery to publish, across processes (CLI, Dagster daemon runs, the webserver's launches).
+_RUN_LOCKS: dict[Path, tuple[str, IO[str]]] = {}
+
+
+def acquire_run_lock(path: Path, run_id: str, on_wait: Callable[[str], None] | None = None) -> None:
+    """Hold `<warehouse>.run.lock` for `run_id` until `release_run_lock` (or this process ends).
+
+    A second ingest waits here, saying so through `on_wait`, and then discovers only what the first one left.
+    Steps of one run call this again (a no-op); a new run in a process whose previous run failed before
+    releasing takes the lock over, as runs in one process run one after the other.
+    """
+    lock_path = path.with_name(path.name + ".run.lock")
+    if lock_path in _RUN_LOCKS:
+        _RUN_LOCKS[lock_path] = (run_id, _RUN_LOCKS[lock_path][1])
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 -- kept open while the lock is held
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if on_wait:
+                on_wait(f"another ingest into {path} is running ({holder}); waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if on_wait:
+                on_wait("the other ingest has finished; ingesting what it left")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, run {run_id}, since {utcnow().isoformat()}Z")
+        handle.flush()
+    except BaseException:
+        handle.close()
+        raise
+    _RUN_LOCKS[lock_path] = (run_id, handle)
+
+
+def release_run_lock(path: Path, run_id: str | None = None) -> None:
+    """Release the run lock if this process holds it (for `run_id`, or for any run when None)."""
+    lock_path = path.with_name(path.name + ".run.lock")
+    held = _RUN_LOCKS.get(lock_path)
+    if held is None or (run_id is not None and held[0] != run_id):
+        return
+    del _RUN_LOCKS[lock_path]
+    with contextlib.suppress(OSError):
+        held[1].truncate(0)
+    fcntl.flock(held[1], fcntl.LOCK_UN)
+    held[1].close()
+
+
 @contextlib.contextmanager
 def open_writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read-write connection with the schema applied. Call inside `writer_lock`."""
-    con = duckdb.connect(str(path), config={"memory_limit": WRITER_MEMORY_LIMIT})
+    """Read-write connection with the schema applied. Call inside `writer_lock`.
+
+    A new warehouse is created in the storage format of `SNAPSHOT_STORAGE_VERSION`, and DuckDB keeps writing
+    a file in the format it was created in, so every published copy opens in the DuckDB releases users have.
+    A warehouse created in a newer format (before this rule) is converted once.
+    """
+    config = {
+        "memory_limit": WRITER_MEMORY_LIMIT,
+        "storage_compatibility_version": wh.SNAPSHOT_STORAGE_VERSION,
+    }
+    con = duckdb.connect(str(path), config=config)
     try:
+        if _storage_version(con) != wh.SNAPSHOT_STORAGE_VERSION:
+            con.close()
+            _convert_storage(path)
+            con = duckdb.connect(str(path), config=config)
         apply_schema(con)
         yield con
     finally:
         con.close()
+
+
+def _storage_version(con: duckdb.DuckDBPyConnection) -> str:
+    tags = con.execute(
+        "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return str(tags[0][0].get("storage_version", "")).rstrip("+")
+
+
+def _convert_storage(path: Path) -> None:
+    """Rewrite the warehouse in SNAPSHOT_STORAGE_VERSION (tables, views, comments) and swap it in."""
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"{wal} still holds changes; not converting {path}")
+    tmp = path.with_name(f".{path.name}.convert-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(config={"memory_limit": WRITER_MEMORY_LIMIT})
+    try:
+        con.execute(f"ATTACH {_quote(str(path))} AS old (READ_ONLY)")
+        con.execute(
+            f"ATTACH {_quote(str(tmp))} AS new (STORAGE_VERSION {_quote(wh.SNAPSHOT_STORAGE_VERSION)})"
+        )
+        con.execute("COPY FROM DATABASE old TO new")
+        con.execute("DETACH new")
+    finally:
+        con.close()
+    _fsync(tmp)
+    os.replace(tmp, path)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -197,7 +293,9 @@ class LoadStats:
     duplicate: int = 0
     superseded: int = 0
     quarantined: int = 0
+    ignored: int = 0
     previously_loaded_superseded: int = 0
+    placeholders_resolved: int = 0
     changed: bool = False
 
     def as_dict(self) -> dict:
@@ -228,6 +326,7 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
                 )
             con.execute("SET VARIABLE run_id = ?", [run_id])
             con.execute("SET VARIABLE now = ?::TIMESTAMP", [now])
+            con.execute(_sql("rejoin.sql"))
             con.execute(_sql("load.sql"))
             counts = dict(con.execute("SELECT outcome, count(*) FROM batch_outcome GROUP BY ALL").fetchall())
             stats.files_new = sum(counts.values())
@@ -235,13 +334,16 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
             stats.duplicate = counts.get("duplicate", 0)
             stats.superseded = counts.get("superseded", 0)
             stats.quarantined = counts.get("quarantined", 0)
+            stats.ignored = counts.get("ignored", 0)
+            stats.placeholders_resolved = con.execute("SELECT count(*) FROM resolved").fetchall()[0][0]
             stats.previously_loaded_superseded = con.execute(
                 "SELECT count(*) FROM newly_superseded"
             ).fetchall()[0][0]
-            if stats.files_new:
+            if stats.files_new or stats.placeholders_resolved:
                 stats.warehouse_version = version + 1
                 stats.changed = True
                 con.execute("SET VARIABLE warehouse_version = ?", [stats.warehouse_version])
+                _load_countries(con)
                 con.execute(_sql("derive.sql"))
                 con.execute(_sql("marts.sql"))
                 con.execute(_sql("quality.sql"))
@@ -266,6 +368,16 @@ def load_batch(path: Path, work_dir: Path, run_id: str, started_at: dt.datetime 
     return stats
 
 
+def _load_countries(con: duckdb.DuckDBPyConnection) -> None:
+    """Refresh the country names table (a few hundred rows) from its data sources."""
+    con.register("country_source", country_table())
+    try:
+        con.execute("DELETE FROM core.countries")
+        con.execute("INSERT INTO core.countries BY NAME SELECT * FROM country_source")
+    finally:
+        con.unregister("country_source")
+
+
 def latest_quality(path: Path) -> list[dict]:
     """The latest row of every data-quality check (marts.quality_summary)."""
     if not path.exists():
@@ -283,11 +395,15 @@ def latest_quality(path: Path) -> list[dict]:
 def publish(path: Path, *, force: bool = False) -> dict | None:
     """Publish the warehouse as the read-only snapshot if it changed since the last publish.
 
+    The copy gets a new versioned name (a new path, so no reader's cached database instance can hide it);
+    then the pointer `<stem>.snapshot.json` and the symlink `<stem>.snapshot.duckdb` are switched to it,
+    each atomically. Leftovers of publishes that died, and versions older than the previous one, are removed.
     Returns the new snapshot info, or None when the published snapshot is already this version.
     """
-    snap = wh.snapshot_path(path)
+    stable = wh.snapshot_path(path)
     info_path = wh.snapshot_info_path(path)
     with writer_lock(path):
+        _remove_stale_snapshots(stable)
         with open_writer(path) as con:
             version = warehouse_version(con)
             current = wh.snapshot_info(path)
@@ -313,26 +429,63 @@ def publish(path: Path, *, force: bool = False) -> dict | None:
         wal = path.with_name(path.name + ".wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise RuntimeError(f"{wal} still holds changes after CHECKPOINT; not publishing")
-        snap.parent.mkdir(parents=True, exist_ok=True)
-        tmp = snap.with_name(f".{snap.name}.tmp-{os.getpid()}")
-        try:
-            shutil.copyfile(path, tmp)
-            _fsync(tmp)
-            os.replace(tmp, snap)
-        finally:
-            tmp.unlink(missing_ok=True)
+        stable.parent.mkdir(parents=True, exist_ok=True)
+        published_at = utcnow()
+        target = stable.with_name(f"{path.stem}.snapshot.v{version}.{time.time_ns():x}.duckdb")
+        _atomic_copy(path, target)
         info = {
             "version": version,
-            "published_at": utcnow().isoformat() + "Z",
+            "file": target.name,
+            "published_at": published_at.isoformat() + "Z",
             "last_ingest_at": last_ingest.isoformat() + "Z" if last_ingest else None,
             "counts": counts,
         }
-        tmp_info = info_path.with_name(f".{info_path.name}.tmp-{os.getpid()}")
-        tmp_info.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-        _fsync(tmp_info)
-        os.replace(tmp_info, info_path)
-        _fsync_dir(snap.parent)
+        _atomic_write(info_path, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))
+        link = stable.with_name(f".{stable.name}.tmp-{os.getpid()}")
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.name)
+        os.replace(link, stable)
+        _fsync_dir(stable.parent)
+        _remove_stale_snapshots(stable, keep={target.name, (current or {}).get("file")})
     return info
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        shutil.copyfile(source, tmp)
+        _fsync(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        _fsync(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_snapshots(stable: Path, keep: set[str | None] | None = None) -> None:
+    """Under the writer lock: temp files of publishes that were killed, and (given `keep`) every versioned
+    snapshot but the current and the previous one. A reader that still has an old version open keeps
+    reading it (the file lives on until it is closed); one that resolved the pointer just before a publish
+    still finds the previous version."""
+    if not stable.parent.is_dir():
+        return
+    prefix = f"{stable.name.removesuffix('.duckdb')}.v"
+    for child in stable.parent.iterdir():
+        name = child.name
+        leftover = name.startswith(f".{stable.stem}") and ".tmp-" in name
+        old_version = (
+            keep is not None and name.startswith(prefix) and name.endswith(".duckdb") and name not in keep
+        )
+        if leftover or old_version:
+            child.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:

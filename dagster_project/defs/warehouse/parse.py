@@ -8,6 +8,7 @@ quarantine folder so nothing is lost.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import multiprocessing
@@ -35,6 +36,22 @@ class ParseStats:
     failed: int = 0
     same_sha: int = 0
     chunks: int = 0
+
+
+def read_failure(exc: OSError) -> tuple[str, str, str]:
+    """(action, reason code, detail) for a file that could not be read."""
+    if isinstance(exc, FileNotFoundError):
+        return "vanished", "vanished", "读取前文件已被删除 / the file disappeared before it was read"
+    if isinstance(exc, PermissionError):
+        return (
+            "unreadable",
+            "permission_denied",
+            f"没有读取权限 / no permission to read the file: {exc.strerror}",
+        )
+    if exc.errno in (errno.EINVAL, errno.ELOOP):
+        what = "变为符号链接 / became a symlink" if exc.errno == errno.ELOOP else exc.strerror
+        return "unreadable", "not_a_regular_file", f"不是普通文件 / {what}; not read"
+    return "unreadable", "unreadable", f"读取失败 / cannot read: {exc.strerror or exc}"
 
 
 def load_extractor(ref: str) -> Callable[..., dict]:
@@ -77,10 +94,15 @@ def parse_chunk(
     for row in rows:
         raw = row["raw_path"]
         try:
-            data = read_capped(raw)
-        except OSError as exc:
+            with time_limit(row["path"]):  # reading is bounded like parsing (a file on a hung mount)
+                data = read_capped(raw)  # a FIFO or symlink swapped in since discovery is refused at once
+        except (OSError, UnreadableFile) as exc:
             facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
-            batch.add_failure(facts, "vanished", "vanished", f"读取失败 / cannot read: {exc.strerror or exc}")
+            if isinstance(exc, OSError):
+                action, reason, detail = read_failure(exc)
+            else:
+                action, reason, detail = "unreadable", "unreadable", f"读取超时 / reading {exc.reason}"
+            batch.add_failure(facts, action, reason, detail)
             failed += 1
             continue
         if len(data) > MAX_FILE_BYTES:
@@ -133,13 +155,14 @@ def parse_candidates(
     known_localities: dict[str, str] | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ParseStats:
-    """Parse every `parse` candidate; record `same_sha` / `vanished` ones without reading them."""
+    """Parse every `parse` candidate; record the other candidates (byte-copies, files that could not be read
+    or are not reports, placeholders resolved) without reading them."""
     stats = ParseStats()
     table = pq.read_table(candidates_file)
     is_parse = pc.equal(table["action"], "parse")
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    # Not parsed: byte-copies and files gone before hashing.
+    # Not parsed: byte-copies, files gone or unreadable before hashing, files that are not reports.
     side = TableBatch()
     for row in table.filter(pc.invert(is_parse)).to_pylist():
         facts = FileFacts(row["path"], row["sha256"], row["size_bytes"], row["mtime_ns"])
@@ -147,8 +170,8 @@ def parse_candidates(
             side.add_same_sha(facts, row["same_sha_as"])
             stats.same_sha += 1
         else:
-            side.add_failure(facts, "vanished", "vanished")
-            stats.failed += 1
+            side.add_failure(facts, row["action"], row["reason"] or row["action"], row["detail"])
+            stats.failed += row["action"] != "resolved"
     if len(side):
         write_tables(side, out_dir, "side")
 

@@ -15,7 +15,10 @@ agg AS (
            count(*) AS report_count, list(DISTINCT name) FILTER (WHERE name IS NOT NULL) AS names
     FROM cur GROUP BY institution_id
 )
-SELECT l.institution_id, l.uscc, l.uscc_valid, l.name,
+SELECT l.institution_id,
+       -- an institution keyed by a valid USCC has that USCC, also when its latest report misspelt it
+       CASE WHEN l.institution_id LIKE 'X-%' THEN l.uscc ELSE l.institution_id END AS uscc,
+       CASE WHEN l.institution_id LIKE 'X-%' THEN l.uscc_valid ELSE true END AS uscc_valid, l.name,
        list_sort(list_filter(a.names, lambda x: x IS DISTINCT FROM l.name)) AS former_names,
        l.legal_representative, l.address, l.province, l.city, l.district, l.admin_code, l.sponsor,
        l.funding_source, l.funding_source_category, l.purpose_scope, l.website_name,

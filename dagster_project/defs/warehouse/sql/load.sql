@@ -4,13 +4,23 @@
 -- Every staging.files row ends with exactly one outcome:
 --   quarantined  parse_status unreadable / invalid / error / vanished (reason kept), or same bytes as a
 --                quarantined file
+--   ignored      not a report format at all (a spreadsheet, an image, ...): reason not_a_report
 --   duplicate    same bytes as a file already seen (same_sha256) or the same record as an existing report
 --                (same_content: e.g. the same report as .txt and .html)
 --   loaded       the current report of its institution-year
 --   superseded   an institution-year has another report with a later report_date (then later file mtime,
 --                then larger file name / path); the older one stays in core.reports with status superseded
 
--- 0. Another run may have recorded some of these files since discovery: they are not ours any more.
+-- 0. A path recorded with a placeholder key (it could not be read: no permission, a folder that could not be
+--    listed) that has been read now: the placeholder row goes; the path's real outcome is in this batch.
+DELETE FROM core.quarantine q USING staging.files f
+WHERE f.parse_status = 'resolved' AND q.path = f.path AND q.sha256 = f.sha256;
+DELETE FROM core.ingest_files i USING staging.files f
+WHERE f.parse_status = 'resolved' AND i.path = f.path AND i.sha256 = f.sha256;
+CREATE OR REPLACE TEMP TABLE resolved AS SELECT path FROM staging.files WHERE parse_status = 'resolved';
+DELETE FROM staging.files WHERE parse_status = 'resolved';
+
+-- Another run may have recorded some of these files since discovery: they are not ours any more.
 DELETE FROM staging.files f
 WHERE EXISTS (SELECT 1 FROM core.ingest_files i WHERE i.path = f.path AND i.sha256 = f.sha256);
 DELETE FROM staging.reports r
@@ -69,6 +79,10 @@ SELECT f.path, f.sha256, 'quarantined' AS outcome, f.reason, f.detail, NULL::VAR
        NULL::VARCHAR AS duplicate_of, NULL::VARCHAR AS superseded_by, f.quarantine_copy
 FROM staging.files f
 WHERE f.parse_status IN ('unreadable', 'invalid', 'error', 'vanished')
+UNION ALL
+SELECT f.path, f.sha256, 'ignored', f.reason, f.detail, NULL, NULL, NULL, NULL
+FROM staging.files f
+WHERE f.parse_status = 'ignored'
 UNION ALL
 SELECT d.path, d.sha256, 'duplicate', 'same_content',
        '与已有报告内容相同 / same report content as ' || d.duplicate_of, NULL, d.duplicate_of, NULL, NULL

@@ -15,9 +15,8 @@ text = st.text_input(
 )
 found = queries.search_institutions(f, text.strip())
 st.caption(f"找到 {len(found)} 个单位" + ("(最多显示 200 个)" if len(found) >= 200 else ""))
-event = st.dataframe(
+event = ui.dataframe(
     found.drop(columns=["institution_id"]),
-    hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
     key="inst_list",
@@ -34,7 +33,10 @@ with tab_profile:
     if profile is None:
         st.info("在上表中选择一个单位查看档案。 Select an institution in the table above.")
     else:
-        st.header(textview.escape_markdown(profile["name"] or "—"))
+        head, print_col = st.columns([5, 1], vertical_alignment="bottom")
+        head.header(textview.escape_markdown(profile["name"] or "—"))
+        with print_col:
+            ui.print_button()
         a, b, c = st.columns(3)
         a.markdown(f"**统一社会信用代码** {textview.escape_markdown(profile['uscc'] or '—')}")
         a.markdown(f"**法定代表人** {textview.escape_markdown(profile['legal_representative'] or '—')}")
@@ -53,6 +55,7 @@ with tab_profile:
         fin = queries.institution_finances(inst_id)
         st.subheader("净资产 Net assets")
         ui.chart(charts.institution_net_assets(fin), key="inst_fin_chart")
+        st.caption("金额单位:万元。期末净资产是年末时点余额,逐年列出,不跨年度相加。")
         ui.table(fin.drop(columns=["report_id"]), "institution_finances", key="inst_fin")
 
         st.subheader("对外交流时间线 Activities")
@@ -75,7 +78,9 @@ with tab_profile:
         display = acts.assign(
             类型=acts["kind"].map(lambda v: labels.of(labels.KIND, v)),
             方向=acts["direction"].map(lambda v: labels.of(labels.DIRECTION, v)),
+            国家=acts["国家"].map(labels.countries),
         ).drop(columns=["activity_id", "report_id", "kind", "direction"])
+        display = display[["年度", "月份", "类型", "方向", "国家", "人数", "人次", "原文依据"]]
         ui.table(display, "institution_activities", key="inst_acts")
         st.page_link(
             "views/exchange.py",

@@ -33,9 +33,7 @@ PAGES = (
     ("about.py", "说明 About the measures", ":material/help:", "about"),
 )
 
-st.set_page_config(
-    page_title="nianbao 年报", page_icon=":material/bar_chart:", layout="wide", initial_sidebar_state="auto"
-)
+st.set_page_config(page_title="nianbao 年报", page_icon="📊", layout="wide", initial_sidebar_state="auto")
 ui.page_style()
 
 snapshot = db.current_snapshot()

@@ -247,57 +247,57 @@ def world_map(countries: pd.DataFrame, cities: pd.DataFrame) -> go.Figure:
     """Partner countries shaded by activity count, partner cities as points sized by theirs.
 
     `countries`: country, activities; `cities`: locality, country, activities, lat, lon (placed ones only).
-    The country shapes are the shipped Natural Earth file (`geo.world_geojson`), given to Plotly as GeoJSON;
-    every base layer that would make Plotly fetch map data from a CDN is off: the map draws offline.
-    A country carries its code and a city its name as customdata, for the drill-down.
+    The country shapes are the shipped Natural Earth file (`geo.world_geojson`), given to Plotly as GeoJSON,
+    and every base layer is off. Plotly.js still fetches its own world map from a CDN when the *first* trace
+    of a map has a `locationmode` (a choropleth always has one), so the cities come first: trace 0 is the
+    cities (a single invisible point when none is placed), trace 1 the countries. The browser test draws
+    this map with the network blocked. customdata: a city's name, a country's code, for the drill-down.
     """
     world = geo.world_geojson()
     counts = dict(zip(countries["country"], countries["activities"], strict=False))
     codes = [f["id"] for f in world["features"]]
     z = [int(counts.get(c, 0)) for c in codes]
     top = max(z) if any(z) else 1
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=world,
-            featureidkey="id",
-            locations=codes,
-            z=z,
-            zmin=0,
-            zmax=top,
-            # no activity: light grey; one activity already a clear yellow, then on to dark red
-            colorscale=[[0, "#ececec"], [0.5 / top, "#ececec"], [0.5 / top, "#ffeda0"], [1, "#bd0026"]],
-            marker_line_color="white",
-            marker_line_width=0.5,
-            customdata=[[c] for c in codes],
-            text=[labels.country(c) for c in codes],
-            hovertemplate="%{text}:%{z:,d} 项活动<extra></extra>",
-            colorbar={"title": {"text": "活动数"}, "thickness": 12, "len": 0.6, "tickformat": ",d"},
-            name="国家",
-        )
-    )
+    fig = go.Figure()
     if len(cities):
-        size = 6 + 16 * (cities["activities"] / cities["activities"].max()) ** 0.5
+        names = cities["locality"] + "(" + cities["country"].map(labels.country) + ")"
         fig.add_scattergeo(
             lon=cities["lon"],
             lat=cities["lat"],
             mode="markers",
-            marker={"size": size, "color": "#08519c", "opacity": 0.8, "line": {"width": 1, "color": "white"}},
+            marker={
+                "size": 6 + 16 * (cities["activities"] / cities["activities"].max()) ** 0.5,
+                "color": "#08519c",
+                "opacity": 0.8,
+                "line": {"width": 1, "color": "white"},
+            },
             customdata=cities[["locality"]].to_numpy(),
-            text=cities["locality"] + "(" + cities["country"].map(labels.country) + ")",
-            hovertemplate="%{text}:%{marker.size:.0f}<extra></extra>",
+            text=(names + ":" + cities["activities"].map(fmt.count) + " 项活动").tolist(),
+            hovertemplate="%{text}<extra>外方城市</extra>",
             name="外方城市",
+            showlegend=False,
         )
-        fig.data[-1].hovertemplate = "%{text}<extra>外方城市</extra>"
-        fig.data[-1].text = (
-            cities["locality"]
-            + "("
-            + cities["country"].map(labels.country)
-            + "):"
-            + cities["activities"].map(fmt.count)
-            + " 项活动"
-        ).tolist()
+    else:
+        fig.add_scattergeo(lon=[0], lat=[0], marker_opacity=0, hoverinfo="skip", showlegend=False)
+    fig.add_choropleth(
+        geojson=world,
+        featureidkey="id",
+        locations=codes,
+        z=z,
+        zmin=0,
+        zmax=top,
+        # no activity: light grey; one activity already a clear yellow, then on to dark red
+        colorscale=[[0, "#ececec"], [0.5 / top, "#ececec"], [0.5 / top, "#ffeda0"], [1, "#bd0026"]],
+        marker_line_color="white",
+        marker_line_width=0.5,
+        customdata=[[c] for c in codes],
+        text=[labels.country(c) for c in codes],
+        hovertemplate="%{text}:%{z:,d} 项活动<extra></extra>",
+        colorbar={"title": {"text": "活动数"}, "thickness": 12, "len": 0.6, "tickformat": ",d"},
+        name="国家",
+    )
     fig.update_geos(
-        visible=False,  # no base layers: they would be fetched from a CDN
+        visible=False,  # no base layers: Plotly would fetch them from a CDN
         projection_type="natural earth",
         lataxis_range=[-58, 85],
         showframe=False,

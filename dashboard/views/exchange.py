@@ -32,7 +32,7 @@ ui.chart(
     charts.world_map(per_country, placed),
     key="ex_map",
     selectable=True,
-    on_select=drill.selection_handler("ex_map", {0: ("country",), 1: ("locality",)}),
+    on_select=drill.selection_handler("ex_map", {0: ("locality",), 1: ("country",)}),
 )
 unplaced = localities[localities["lat"].isna()]
 st.caption(

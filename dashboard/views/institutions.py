@@ -97,6 +97,7 @@ with tab_compare:
         list(names),
         max_selections=5,
         key="inst_compare",
+        select_all=False,
     )
     st.session_state["inst_compare_ids"] = {n: names[n] for n in chosen}
     cmp = queries.compare_finances([names[n] for n in chosen]) if chosen else pd.DataFrame()

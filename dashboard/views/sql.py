@@ -12,7 +12,7 @@ from nianbao import warehouse
 MAX_ROWS = 10_000
 TIMEOUT_S = 10.0
 EXAMPLE = """SELECT i.name AS 单位, f.net_assets_begin_wan AS 年初, f.net_assets_end_wan AS 期末
-FROM finances f JOIN reports r USING (report_id) JOIN institutions i USING (institution_id)
+FROM finances f JOIN reports r USING (report_id) JOIN institutions i ON i.institution_id = r.institution_id
 WHERE r.status = 'current'
 ORDER BY f.net_assets_end_wan DESC
 LIMIT 20"""

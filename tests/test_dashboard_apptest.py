@@ -328,7 +328,7 @@ def test_data_quality_page_reads_the_warehouses_checks(app, dashboard_warehouse:
     names = {row[0] for row in sql(dashboard_warehouse, "SELECT check_name FROM quality_summary")}
     assert set(checks["检查代码"]) == names and "净资产年度衔接" in set(checks["检查"])
     issues = next(
-        d.value for d in at.dataframe if "说明" in d.value.columns and "单位标识" in d.value.columns
+        d.value for d in at.dataframe if "检查代码" in d.value.columns and "单位标识" in d.value.columns
     )
     expected = sql(dashboard_warehouse, "SELECT count(*) FROM data_quality_issues")[0][0]
     assert len(issues) == expected

@@ -184,15 +184,15 @@ def finance_distribution(
     _year_axis(fig, boxes["年度"], title_text="年度")
     if log:
         fig.update_yaxes(type="log", title_text=f"{column}({unit},对数坐标)", tickformat=",~r")
-        note = "对数坐标;点为超出四分位距 3 倍的值"
+        note = "对数坐标"
     else:
         lo, hi = (boxes["lowerfence"].min() / divisor, boxes["upperfence"].max() / divisor)
         pad = (hi - lo) * 0.05 or 1
         fig.update_yaxes(
             range=[lo - pad, hi + pad], title_text=f"{column}({unit})", tickformat=fmt.AXIS_TICKS
         )
-        note = "须线以外的异常值见下方「异常值」表"
-    return _style(fig, f"{column}分布(按年度;{note})")
+        note = "异常值见下表"
+    return _style(fig, f"{column}分布({note})")
 
 
 def finance_trend(df: pd.DataFrame) -> go.Figure:

@@ -126,7 +126,7 @@ def metrics(cards: Sequence[tuple[str, str]], *, help: dict[str, str] | None = N
     """Cards in a row that wraps on a narrow screen instead of cutting the numbers ("139,…")."""
     with st.container(horizontal=True, gap="medium"):
         for label, value in cards:
-            st.metric(label, value, border=True, width=190, help=(help or {}).get(label))
+            st.metric(label, value, border=True, width="content", help=(help or {}).get(label))
 
 
 def chart(fig, *, key: str, selectable: bool = False, on_select=None):

@@ -3,6 +3,7 @@ the PNG toolbar, and the page style (narrow screens, printing)."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Callable, Sequence
 
@@ -127,6 +128,20 @@ def metrics(cards: Sequence[tuple[str, str]], *, help: dict[str, str] | None = N
     with st.container(horizontal=True, gap="medium"):
         for label, value in cards:
             st.metric(label, value, border=True, width="content", help=(help or {}).get(label))
+
+
+def memo(fn: Callable, *args, **kwargs):
+    """`fn(*args, **kwargs)` for a pure function of small query results (a chart builder, `geo.place`),
+    computed once per distinct input and shared by every session: building a Plotly figure costs 10–100 ms,
+    a page has up to eight, and a warm page run should not rebuild them. Inputs are hashed by Streamlit
+    (DataFrames by content); results are shared objects and are never modified by the pages."""
+    return _memo(f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
+
+
+@st.cache_resource(max_entries=512, ttl=3600, show_spinner=False)
+def _memo(name: str, *args, **kwargs):
+    module, _, qualname = name.rpartition(".")
+    return getattr(importlib.import_module(module), qualname)(*args, **kwargs)
 
 
 def chart(fig, *, key: str, selectable: bool = False, on_select=None):

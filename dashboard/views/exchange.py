@@ -26,10 +26,10 @@ ui.metrics(
 
 country_year = queries.country_year(f)
 per_country = country_year.groupby("country", as_index=False)["activities"].sum()
-localities = geo.place(queries.map_localities(f))
+localities = ui.memo(geo.place, queries.map_localities(f))
 placed = localities.dropna(subset=["lat"])
 ui.chart(
-    charts.world_map(per_country, placed),
+    ui.memo(charts.world_map, per_country, placed),
     key="ex_map",
     selectable=True,
     on_select=drill.selection_handler("ex_map", {0: ("locality",), 1: ("country",)}),
@@ -50,13 +50,13 @@ if len(unplaced):
         )
 
 ui.chart(
-    charts.country_year_matrix(country_year),
+    ui.memo(charts.country_year_matrix, country_year),
     key="ex_matrix",
     selectable=True,
     on_select=drill.selection_handler("ex_matrix", ("country", "year")),
 )
 ui.chart(
-    charts.country_trend(country_year),
+    ui.memo(charts.country_trend, country_year),
     key="ex_country_trend",
     selectable=True,
     on_select=drill.selection_handler("ex_country_trend", ("country", "year")),
@@ -64,26 +64,26 @@ ui.chart(
 left, right = st.columns(2)
 with left:
     ui.chart(
-        charts.direction_year(queries.direction_year(f)),
+        ui.memo(charts.direction_year, queries.direction_year(f)),
         key="ex_direction",
         selectable=True,
         on_select=drill.selection_handler("ex_direction", ("direction", "year")),
     )
     ui.chart(
-        charts.themes(queries.themes(f)),
+        ui.memo(charts.themes, queries.themes(f)),
         key="ex_themes",
         selectable=True,
         on_select=drill.selection_handler("ex_themes", ("theme",)),
     )
 with right:
     ui.chart(
-        charts.kind_year(queries.kind_year(f)),
+        ui.memo(charts.kind_year, queries.kind_year(f)),
         key="ex_kinds",
         selectable=True,
         on_select=drill.selection_handler("ex_kinds", ("kind", "year")),
     )
     ui.chart(
-        charts.top_localities(queries.top_localities(f)),
+        ui.memo(charts.top_localities, queries.top_localities(f)),
         key="ex_localities",
         selectable=True,
         on_select=drill.selection_handler("ex_localities", ("locality",)),
@@ -91,7 +91,7 @@ with right:
 
 with st.expander("单位—外方地点网络 Network of institutions and partner localities", expanded=False):
     edges = queries.network_edges(f)
-    ui.chart(charts.network(edges), key="ex_network")
+    ui.chart(ui.memo(charts.network, edges), key="ex_network")
     ui.table(
         edges.assign(country=edges["country"].map(labels.country)).rename(
             columns={"institution": "单位", "locality": "外方地点", "country": "国家", "activities": "活动数"}

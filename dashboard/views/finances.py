@@ -70,10 +70,10 @@ ui.metrics(
 outliers, n_outliers = queries.finance_outliers(*sel, metric=metric, limit=LIST_CAP)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.finance_trend(per_year), key="fin_trend")
+    ui.chart(ui.memo(charts.finance_trend, per_year), key="fin_trend")
 with right:
     dist = queries.finance_distribution(*sel, metric=metric)
-    ui.chart(charts.finance_distribution(dist, outliers, metric), key="fin_dist")
+    ui.chart(ui.memo(charts.finance_distribution, dist, outliers, metric), key="fin_dist")
 
 
 def capped_note(shown: int, count: int, which: str) -> None:
@@ -109,7 +109,7 @@ with tab_yoy:
                 f"列出上升和下降最多的各 {CHANGES_SHOWN} 个。变动率 = 变动 ÷ |{year_a} 年期末净资产|"
                 f"(A 年为 0 时不计算)。"
             )
-            ui.chart(charts.net_assets_changes(changes, year_a, year_b, by), key="fin_yoy_chart")
+            ui.chart(ui.memo(charts.net_assets_changes, changes, year_a, year_b, by), key="fin_yoy_chart")
             shown = changes.drop(columns=["institution_id"]).rename(
                 columns={"期末净资产A": f"{year_a} 年期末净资产", "期末净资产B": f"{year_b} 年期末净资产"}
             )

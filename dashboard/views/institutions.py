@@ -54,13 +54,13 @@ with tab_profile:
 
         fin = queries.institution_finances(inst_id)
         st.subheader("净资产 Net assets")
-        ui.chart(charts.institution_net_assets(fin), key="inst_fin_chart")
+        ui.chart(ui.memo(charts.institution_net_assets, fin), key="inst_fin_chart")
         st.caption("金额单位:万元。期末净资产是年末时点余额,逐年列出,不跨年度相加。")
         ui.table(fin.drop(columns=["report_id"]), "institution_finances", key="inst_fin")
 
         st.subheader("对外交流时间线 Activities")
         acts = queries.institution_activities(inst_id)
-        event = ui.chart(charts.activity_timeline(acts), key="inst_timeline", selectable=True)
+        event = ui.chart(ui.memo(charts.activity_timeline, acts), key="inst_timeline", selectable=True)
         points = event.selection.points if event else []
         if points:
             activity_id = (points[0].get("customdata") or [None])[0]
@@ -101,6 +101,6 @@ with tab_compare:
     )
     st.session_state["inst_compare_ids"] = {n: names[n] for n in chosen}
     cmp = queries.compare_finances([names[n] for n in chosen]) if chosen else pd.DataFrame()
-    ui.chart(charts.compare_net_assets(cmp), key="inst_cmp_chart")
+    ui.chart(ui.memo(charts.compare_net_assets, cmp), key="inst_cmp_chart")
     if len(cmp):
         ui.table(cmp, "compare", key="inst_cmp")

@@ -24,9 +24,9 @@ ui.metrics(
 trends = queries.yearly_trends(f)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.yearly_trends(trends), key="ov_trends")
+    ui.chart(ui.memo(charts.yearly_trends, trends), key="ov_trends")
 with right:
-    ui.chart(charts.net_assets_trend(trends), key="ov_assets")
+    ui.chart(ui.memo(charts.net_assets_trend, trends), key="ov_assets")
 st.caption("期末净资产是时点余额:每年单独合计,不跨年度相加。详见「说明」页。")
 ui.table(trends, "yearly_trends", key="ov_table")
 

@@ -37,7 +37,7 @@ if reports_seen:
 
 left, right = st.columns([2, 3])
 with left:
-    ui.chart(charts.file_outcomes(outcomes), key="dq_outcomes")
+    ui.chart(ui.memo(charts.file_outcomes, outcomes), key="dq_outcomes")
 with right:
     st.subheader("结果与原因 Outcomes and reasons")
     shown = outcomes.assign(

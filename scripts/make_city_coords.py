@@ -1,4 +1,4 @@
-"""Write dashboard/data/geonames_cities_zh.csv: GeoNames cities that have a Chinese name, for the exchange map.
+"""Write dashboard/data/geonames_cities_zh.csv: GeoNames cities with a Chinese name, for the exchange map.
 
     .venv/bin/python scripts/make_city_coords.py [--min-population 5000]
 

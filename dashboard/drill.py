@@ -44,7 +44,7 @@ def clear() -> None:
 
 def selection_handler(chart_key: str, fields: tuple[str, ...] | dict[int, tuple[str, ...]]):
     """An `on_select` callback: the clicked point's customdata (in `fields` order) becomes the drill
-    filter. A chart whose traces carry different things (the map: countries, then cities) gives `fields`
+    filter. A chart whose traces carry different things (the map: cities, then countries) gives `fields`
     per trace number.
     """
 

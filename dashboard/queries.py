@@ -316,29 +316,10 @@ JOIN i USING (institution_id)
 GROUP BY ALL ORDER BY activities DESC, institution, locality LIMIT ?
 """
 
-# Drill-down: activities matching the chart selection, with their report's narrative for highlighting.
-DRILL_ACTIVITIES = """
-SELECT a.activity_id, a.report_id, a.institution_id, i.name AS institution, a.report_year AS year, a.month,
-       a.kind, a.direction, array_to_string(a.countries, ',') AS countries, a.participants, a.person_times,
-       a.batches, array_to_string(a.theme, ',') AS theme, a.evidence, a.span_start, a.span_end,
-       t.narrative
-FROM a
-JOIN i USING (institution_id)
-LEFT JOIN report_texts t USING (report_id)
-WHERE (?::VARCHAR IS NULL OR list_contains(a.countries, ?::VARCHAR))
-  AND (?::INTEGER IS NULL OR a.report_year = ?::INTEGER)
-  AND (?::VARCHAR IS NULL OR a.direction = ?::VARCHAR)
-  AND (?::VARCHAR IS NULL OR a.kind = ?::VARCHAR)
-  AND (?::VARCHAR IS NULL OR list_contains(a.theme, ?::VARCHAR))
-  AND (?::VARCHAR IS NULL OR a.activity_id IN (
-        SELECT activity_id FROM activity_localities WHERE locality_name = ?::VARCHAR))
-  AND (?::VARCHAR IS NULL OR i.name = ?::VARCHAR)
-ORDER BY a.report_year, i.name, a.activity_no
-LIMIT ?
-"""
-DRILL_COUNT = """
-SELECT count(*) AS n FROM a
-JOIN i USING (institution_id)
+# Drill-down: activities matching the chart selection, with their report's narrative for highlighting. The
+# narratives are joined to the page of hits only (joining them before the LIMIT read every narrative).
+_DRILL_MATCH = """
+FROM a JOIN i USING (institution_id)
 WHERE (?::VARCHAR IS NULL OR list_contains(a.countries, ?::VARCHAR))
   AND (?::INTEGER IS NULL OR a.report_year = ?::INTEGER)
   AND (?::VARCHAR IS NULL OR a.direction = ?::VARCHAR)
@@ -348,6 +329,19 @@ WHERE (?::VARCHAR IS NULL OR list_contains(a.countries, ?::VARCHAR))
         SELECT activity_id FROM activity_localities WHERE locality_name = ?::VARCHAR))
   AND (?::VARCHAR IS NULL OR i.name = ?::VARCHAR)
 """
+DRILL_ACTIVITIES = f"""
+, hits AS (
+    SELECT a.*, i.name AS institution {_DRILL_MATCH}
+    ORDER BY a.report_year, i.name, a.activity_no
+    LIMIT ?
+)
+SELECT h.activity_id, h.report_id, h.institution_id, h.institution, h.report_year AS year, h.month, h.kind,
+       h.direction, array_to_string(h.countries, ',') AS countries, h.participants, h.person_times, h.batches,
+       array_to_string(h.theme, ',') AS theme, h.evidence, h.span_start, h.span_end, t.narrative
+FROM hits h LEFT JOIN report_texts t USING (report_id)
+ORDER BY h.report_year, h.institution, h.activity_no
+"""
+DRILL_COUNT = f"SELECT count(*) AS n {_DRILL_MATCH}"
 
 # The partner localities of the activities in scope with their counts (placed on the map by dashboard/geo.py).
 MAP_LOCALITIES = """

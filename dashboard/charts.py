@@ -49,8 +49,10 @@ def _year_axis(fig: go.Figure, years, **axis) -> go.Figure:
     return fig
 
 
-def _money_axis(fig: go.Figure, unit: str, title: str = "", **where) -> None:
-    fig.update_yaxes(title_text=f"{title}({unit})" if title else unit, tickformat=fmt.AXIS_TICKS, **where)
+def _money_axis(fig: go.Figure, **where) -> None:
+    """Money ticks with separators (never "25M"); the unit is in the chart's title, not in a rotated axis
+    title that a CJK reader would read sideways."""
+    fig.update_yaxes(title_text=None, tickformat=fmt.AXIS_TICKS, **where)
 
 
 def empty(message: str = "当前筛选下没有数据") -> go.Figure:
@@ -85,7 +87,7 @@ def net_assets_trend(df: pd.DataFrame) -> go.Figure:
         )
     )  # fmt: skip
     _year_axis(fig, df["年度"])
-    _money_axis(fig, unit)
+    _money_axis(fig)
     return _style(fig, f"各年度期末净资产合计({unit})")
 
 
@@ -100,7 +102,7 @@ def institution_net_assets(df: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x} 年:%{y:,.2f} " + unit + "<extra>" + column + "</extra>",
         )  # fmt: skip
     _year_axis(fig, df["年度"])
-    _money_axis(fig, unit)
+    _money_axis(fig)
     return _style(fig, f"净资产({unit}):年初 / 期末")
 
 
@@ -139,7 +141,7 @@ def compare_net_assets(df: pd.DataFrame) -> go.Figure:
         df.assign(期末净资产=df["期末净资产"] / divisor), x="年度", y="期末净资产", color="单位", markers=True
     )
     _year_axis(fig, df["年度"])
-    _money_axis(fig, unit, "期末净资产")
+    _money_axis(fig)
     return _style(fig, f"期末净资产对比({unit})")
 
 
@@ -183,7 +185,7 @@ def finance_distribution(
         )
     _year_axis(fig, boxes["年度"], title_text="年度")
     if log:
-        fig.update_yaxes(type="log", title_text=f"{column}({unit},对数坐标)", tickformat=",~r")
+        fig.update_yaxes(type="log", title_text=None, tickformat=",~r")
         note = "对数坐标"
     else:
         lo, hi = (boxes["lowerfence"].min() / divisor, boxes["upperfence"].max() / divisor)
@@ -192,7 +194,7 @@ def finance_distribution(
             range=[lo - pad, hi + pad], title_text=f"{column}({unit})", tickformat=fmt.AXIS_TICKS
         )
         note = "异常值见下表"
-    return _style(fig, f"{column}分布({note})")
+    return _style(fig, f"{column}分布({unit},{note})")
 
 
 def finance_trend(df: pd.DataFrame) -> go.Figure:
@@ -200,12 +202,13 @@ def finance_trend(df: pd.DataFrame) -> go.Figure:
     own panel starting at zero, so neither is read on the other's scale."""
     if df.empty:
         return empty()
+    units = {c: fmt.money_unit(df[c].abs().max()) for c in ("合计", "中位数")}
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-        subplot_titles=("期末净资产合计", "期末净资产中位数"),
+        subplot_titles=(f"合计({units['合计'][0]})", f"中位数({units['中位数'][0]})"),
     )  # fmt: skip
     for row, column, kind in ((1, "合计", "bar"), (2, "中位数", "line")):
-        unit, divisor = fmt.money_unit(df[column].abs().max())
+        unit, divisor = units[column]
         y = df[column] / divisor
         hover = "%{x} 年:%{y:,.2f} " + unit + "<extra></extra>"
         if kind == "bar":
@@ -214,7 +217,7 @@ def finance_trend(df: pd.DataFrame) -> go.Figure:
             fig.add_scatter(
                 x=df["年度"], y=y, name=column, mode="lines+markers", hovertemplate=hover, row=row, col=1
             )
-        fig.update_yaxes(title_text=unit, tickformat=fmt.AXIS_TICKS, rangemode="tozero", row=row, col=1)
+        _money_axis(fig, rangemode="tozero", row=row, col=1)
     _year_axis(fig, df["年度"])
     fig.update_layout(showlegend=False)
     return _style(fig, "期末净资产:各年度合计与中位数", height=460)

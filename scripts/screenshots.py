@@ -60,7 +60,7 @@ def take(url: str, out: Path) -> list[Path]:
             """() => {
                 const map = document.querySelector('.st-key-ex_map');
                 const main = document.querySelector('[data-testid="stMain"]');
-                main.scrollBy(0, map.getBoundingClientRect().top - 250);
+                main.scrollBy(0, map.getBoundingClientRect().top - 400);
             }"""
         )
         page.mouse.move(5, 5)

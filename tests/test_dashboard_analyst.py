@@ -135,8 +135,11 @@ def test_number_helpers() -> None:
 
 def test_money_axes_read_wan_or_yi_with_separators(app) -> None:
     at = app("overview")
-    axis = figure(at, "ov_assets").layout.yaxis
-    assert axis.tickformat == fmt.AXIS_TICKS and axis.title.text in ("万元", "亿元")
+    layout = figure(at, "ov_assets").layout
+    assert layout.yaxis.tickformat == fmt.AXIS_TICKS  # separators, never an SI suffix
+    assert re.search(
+        r"\((万元|亿元)\)$", layout.title.text
+    )  # the unit in the title, not a sideways axis title
 
 
 # --- 5, 7. Chinese names and headers ----------------------------------------------------------------------

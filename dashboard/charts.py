@@ -190,9 +190,7 @@ def finance_distribution(
     else:
         lo, hi = (boxes["lowerfence"].min() / divisor, boxes["upperfence"].max() / divisor)
         pad = (hi - lo) * 0.05 or 1
-        fig.update_yaxes(
-            range=[lo - pad, hi + pad], title_text=f"{column}({unit})", tickformat=fmt.AXIS_TICKS
-        )
+        fig.update_yaxes(range=[lo - pad, hi + pad], title_text=None, tickformat=fmt.AXIS_TICKS)
         note = "异常值见下表"
     return _style(fig, f"{column}分布({unit},{note})")
 

@@ -111,12 +111,6 @@ def wait_ready(page, timeout_ms: int = 30_000) -> None:
         }""",
         timeout=timeout_ms,
     )
-    # tables draw on a canvas from a chunk loaded on first use: wait for every table to have one
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-            .every(t => t.querySelector('canvas'))""",
-        timeout=timeout_ms,
-    )
     page.wait_for_timeout(300)
 
 

@@ -44,6 +44,8 @@ def take(url: str, out: Path) -> list[Path]:
         page = browser.new_page(viewport=VIEWPORT, locale="zh-CN", device_scale_factor=1)
         page.goto(page_url(url, "overview"))
         wait_ready(page)
+        # the table draws on a canvas from a chunk loaded on first use
+        page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=60_000)
         page.wait_for_timeout(1000)
         written.append(out / "dashboard-overview.png")
         page.screenshot(path=str(written[-1]))

@@ -10,9 +10,10 @@ Stages, all in one run: corpora (nianbao generate); parse + extract throughput p
 read + decode floor and the re + pandas baseline (txt and html of the largest corpus <= 10k, interleaved
 rounds); a PDF/DOCX sample measured separately; full ingests (nianbao ingest in a subprocess, wall time and
 peak RSS of the process tree) at every size >= 10k (every size when none is); a no-change re-run and
-100 new files at the largest size; dashboard query latency on its snapshot; warehouse size per 1,000
-reports; pyinstrument profiles of extract, of a parse worker's chunk and of the ingest. bench/analysis.md
-(what was changed and what bounds each measure) is appended to the report as it is."""
+100 new files at the largest size; dashboard query latency and whole page runs on its snapshot;
+warehouse size per 1,000 reports; pyinstrument profiles of extract, of a parse worker's chunk and of the
+ingest. bench/analysis.md (what was changed and what bounds each measure) is appended to the report as it
+is."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from bench import corpus as corpora
 from bench import ingest as ing
-from bench import parse, profile, queries, report
+from bench import pages, parse, profile, queries, report
 
 
 def machine() -> dict:
@@ -182,6 +183,13 @@ def run(args: argparse.Namespace) -> dict:
             "repeats": args.query_repeats,
             "rows": rows,
         }
+        _log("dashboard pages")
+        results["pages"] = {
+            "label": corpora.size_label(n),
+            "reports": results["queries"]["reports"],
+            "rounds": args.page_rounds,
+            "rows": pages.latency(wh, rounds=args.page_rounds, first=n >= 10_000),  # new processes: slow
+        }
         _save(results, work)
 
     # 6. profiles
@@ -247,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--binary-sample", type=int, default=120, help="PDF/DOCX files for their sample")
     parser.add_argument("--profile-sample", type=int, default=1000)
     parser.add_argument("--query-repeats", type=int, default=20)
+    parser.add_argument("--page-rounds", type=int, default=5, help="cold + warm runs of each dashboard page")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(
         "--render", metavar="RESULTS_JSON", help="only re-render --out from a saved <work>/results.json"

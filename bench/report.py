@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import pages
 from bench.parse import BASELINE, FLOOR, IN_MEMORY, NIANBAO
 
 TARGETS = {
@@ -144,6 +145,21 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
                     "**no**",
                 )
             )
+    if r.get("pages"):
+        rows_ = r["pages"]["rows"]
+        worst = max(rows_, key=lambda x: max(x["cold_max_s"], x["warm_max_s"]))
+        slowest = max(worst["cold_max_s"], worst["warm_max_s"])
+        rows.append(
+            (
+                "dashboard pages, slowest whole page run (s, cold after a publish or warm)",
+                f"{r['pages']['reports']:,} current reports, {len(rows_)} pages × "
+                f"{r['pages']['rounds']} rounds",
+                f"{slowest:.2f} ({worst['page']}); median cold / warm of that page "
+                f"{worst['cold_median_s']:.2f} / {worst['warm_median_s']:.2f}",
+                f"<= {pages.TARGET_S}",
+                _ok(slowest, pages.TARGET_S),
+            )
+        )
     for size in r.get("sizes_on_disk", []):
         rows.append(
             (
@@ -234,6 +250,9 @@ def render(r: dict) -> str:
         out += ["", "Sum of p50 per page (a cold page run, queries one after another):", ""]
         out += [f"- {page} ({filters}): {ms:.0f} ms" for (filters, page), ms in pages.items()]
         out.append("")
+    if r.get("pages"):
+        p = r["pages"]
+        out += pages.render(p["rows"], p["label"], p["reports"], p["rounds"])
     for title, key in (
         ("Profile: parse + extract (one core, pyinstrument)", "extract_profile"),
         ("Profile: an ingest parse worker's chunk (pyinstrument)", "chunk_profile"),

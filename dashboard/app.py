@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard
 
 import streamlit as st  # noqa: E402
 
-from dashboard import db, filters  # noqa: E402
+from dashboard import db, filters, ui  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = (
@@ -27,11 +27,14 @@ PAGES = (
     ("finances.py", "财务 Finances", ":material/payments:", "finances"),
     ("exchange.py", "对外交流 Exchange", ":material/public:", "exchange"),
     ("reports.py", "报告 Reports", ":material/description:", "reports"),
+    ("search.py", "全文搜索 Search", ":material/search:", "search"),
     ("quality.py", "数据质量 Data quality", ":material/fact_check:", "quality"),
     ("sql.py", "SQL", ":material/terminal:", "sql"),
+    ("about.py", "说明 About the measures", ":material/help:", "about"),
 )
 
-st.set_page_config(page_title="nianbao 年报", page_icon=":material/bar_chart:", layout="wide")
+st.set_page_config(page_title="nianbao 年报", page_icon="📊", layout="wide", initial_sidebar_state="auto")
+ui.page_style()
 
 snapshot = db.current_snapshot()
 if snapshot is None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from dashboard import labels
+from dashboard import fmt, geo, labels
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 DIRECTION_COLORS = {"来访": "#2b8cbe", "出访": "#e6550d"}
@@ -28,10 +29,30 @@ def _style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Fi
         height=height,
         font_family=FONT,
         margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        legend_title_text="",
+        legend={"title_text": "", "orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         clickmode="event+select",
+        separators=".,",
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def _year_axis(fig: go.Figure, years, **axis) -> go.Figure:
+    """A year axis with one tick per year present (one year: one tick, centred), never a fractional year."""
+    values = sorted({int(y) for y in years if not fmt.is_missing(y)})
+    if values:
+        fig.update_xaxes(
+            tickvals=values, ticktext=[str(y) for y in values], range=[values[0] - 0.5, values[-1] + 0.5],
+            **axis,
+        )  # fmt: skip
+    return fig
+
+
+def _money_axis(fig: go.Figure, **where) -> None:
+    """Money ticks with separators (never "25M"); the unit is in the chart's title, not in a rotated axis
+    title that a CJK reader would read sideways."""
+    fig.update_yaxes(title_text=None, tickformat=fmt.AXIS_TICKS, **where)
 
 
 def empty(message: str = "当前筛选下没有数据") -> go.Figure:
@@ -48,30 +69,41 @@ def yearly_trends(df: pd.DataFrame) -> go.Figure:
     # 单位数 equals 报告数 (one current report per institution-year): it stays in the table, not the chart.
     long = df.melt(id_vars="年度", value_vars=["报告数", "交流活动数"], var_name="指标", value_name="数量")
     fig = px.line(long, x="年度", y="数量", color="指标", markers=True)
-    fig.update_xaxes(dtick=1)
-    fig.update_yaxes(rangemode="tozero")
+    _year_axis(fig, df["年度"])
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", title_text=None)
     return _style(fig, "逐年趋势:报告与交流活动")
 
 
 def net_assets_trend(df: pd.DataFrame) -> go.Figure:
+    """Net assets at year end, summed over the institutions reporting that year: one bar per year (a balance
+    is never added across years)."""
     if df.empty:
         return empty()
-    fig = px.bar(
-        df, x="年度", y="期末净资产合计_万元", labels={"期末净资产合计_万元": "期末净资产合计(万元)"}
-    )
-    fig.update_xaxes(dtick=1)
-    return _style(fig, "期末净资产合计(万元)")
+    unit, divisor = fmt.money_unit(df["期末净资产合计(万元)"].abs().max())
+    fig = go.Figure(
+        go.Bar(
+            x=df["年度"], y=df["期末净资产合计(万元)"] / divisor, name="期末净资产合计",
+            hovertemplate="%{x} 年:%{y:,.2f} " + unit + "<extra></extra>",
+        )
+    )  # fmt: skip
+    _year_axis(fig, df["年度"])
+    _money_axis(fig)
+    return _style(fig, f"各年度期末净资产合计({unit})")
 
 
 def institution_net_assets(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("没有财务数据")
-    long = df.melt(
-        id_vars="年度", value_vars=["年初净资产", "期末净资产"], var_name="指标", value_name="万元"
-    )
-    fig = px.line(long, x="年度", y="万元", color="指标", markers=True)
-    fig.update_xaxes(dtick=1)
-    return _style(fig, "净资产(万元):年初 / 期末")
+    unit, divisor = fmt.money_unit(df[["年初净资产", "期末净资产"]].abs().max().max())
+    fig = go.Figure()
+    for column in ("年初净资产", "期末净资产"):
+        fig.add_scatter(
+            x=df["年度"], y=df[column] / divisor, name=column, mode="lines+markers",
+            hovertemplate="%{x} 年:%{y:,.2f} " + unit + "<extra>" + column + "</extra>",
+        )  # fmt: skip
+    _year_axis(fig, df["年度"])
+    _money_axis(fig)
+    return _style(fig, f"净资产({unit}):年初 / 期末")
 
 
 def activity_timeline(df: pd.DataFrame) -> go.Figure:
@@ -91,68 +123,102 @@ def activity_timeline(df: pd.DataFrame) -> go.Figure:
         custom_data=["activity_id"],
     )
     fig.update_traces(marker_size=12)
-    fig.update_xaxes(dtick=1, tickformat="d")
+    years = sorted({int(y) for y in df["年度"]})
+    # a year runs from its tick to the next one: ticks at every year from the first to the year after the last
+    fig.update_xaxes(
+        tickvals=[*years, years[-1] + 1] if len(years) == 1 else list(range(years[0], years[-1] + 2)),
+        tickformat="d", range=[years[0] - 0.1, years[-1] + 1.1], title_text="年度",
+    )  # fmt: skip
+    fig.update_yaxes(title_text=None)
     return _style(fig, "对外交流时间线(点击查看原文)")
 
 
 def compare_net_assets(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("请选择单位")
+    unit, divisor = fmt.money_unit(df["期末净资产"].abs().max())
     fig = px.line(
-        df, x="年度", y="期末净资产", color="单位", markers=True, labels={"期末净资产": "期末净资产(万元)"}
+        df.assign(期末净资产=df["期末净资产"] / divisor), x="年度", y="期末净资产", color="单位", markers=True
     )
-    fig.update_xaxes(dtick=1)
-    return _style(fig, "期末净资产对比(万元)")
+    _year_axis(fig, df["年度"])
+    _money_axis(fig)
+    return _style(fig, f"期末净资产对比({unit})")
 
 
 def finance_distribution(
     boxes: pd.DataFrame, outliers: pd.DataFrame, column: str = "期末净资产"
 ) -> go.Figure:
     """A box per year from precomputed quartiles and whiskers (`queries.finance_distribution`), with the
-    far-out values (`queries.finance_outliers`) as points."""
+    far-out values (`queries.finance_outliers`) as points. Money spans several orders of magnitude across
+    institutions: when every value is positive the axis is logarithmic, so the boxes are not flattened under
+    the outliers; a measure that can be zero or negative (净资产变动) stays linear, cut to the whiskers, its
+    far-out values listed in the table below the chart instead."""
     if boxes.empty:
         return empty()
+    is_money = column != "从业人数"
+    values = pd.concat(
+        [boxes[["lowerfence", "q1", "q3", "upperfence"]].stack(), outliers.get(column, pd.Series())]
+    )
+    unit, divisor = fmt.money_unit(values.abs().max()) if is_money else ("人", 1)
+    log = bool(len(values)) and bool((values > 0).all())
     fig = go.Figure()
     fig.add_box(
         x=boxes["年度"],
-        q1=boxes["q1"],
-        median=boxes["中位数"],
-        q3=boxes["q3"],
-        lowerfence=boxes["lowerfence"],
-        upperfence=boxes["upperfence"],
+        q1=boxes["q1"] / divisor,
+        median=boxes["中位数"] / divisor,
+        q3=boxes["q3"] / divisor,
+        lowerfence=boxes["lowerfence"] / divisor,
+        upperfence=boxes["upperfence"] / divisor,
         name=column,
         showlegend=False,
     )
-    if not outliers.empty:
+    if not outliers.empty and log:
         fig.add_scatter(
             x=outliers["年度"],
-            y=outliers[column],
+            y=outliers[column] / divisor,
             mode="markers",
             name="异常值",
             text=outliers["单位"],
-            hovertemplate="%{text}<br>%{x}: %{y}<extra>异常值</extra>",
+            hovertemplate="%{text}<br>%{x}: %{y:,.2f}<extra>异常值</extra>",
             marker={"size": 5, "opacity": 0.6},
             showlegend=False,
         )
-    unit = "人" if column == "从业人数" else "万元"
-    fig.update_layout(yaxis_title=f"{column}({unit})", xaxis_title="年度")
-    fig.update_xaxes(dtick=1)
-    return _style(fig, f"{column}分布({unit},按年度;点为超出四分位距 3 倍的值)")
+    _year_axis(fig, boxes["年度"], title_text="年度")
+    if log:
+        fig.update_yaxes(type="log", title_text=None, tickformat=",~r")
+        note = "对数坐标"
+    else:
+        lo, hi = (boxes["lowerfence"].min() / divisor, boxes["upperfence"].max() / divisor)
+        pad = (hi - lo) * 0.05 or 1
+        fig.update_yaxes(range=[lo - pad, hi + pad], title_text=None, tickformat=fmt.AXIS_TICKS)
+        note = "异常值见下表"
+    return _style(fig, f"{column}分布({unit},{note})")
 
 
 def finance_trend(df: pd.DataFrame) -> go.Figure:
-    """Net assets per year: total (bars) and median (line), from `queries.finance_yearly`."""
+    """Net assets per year, from `queries.finance_yearly`: the total (bars) and the median (line), each in its
+    own panel starting at zero, so neither is read on the other's scale."""
     if df.empty:
         return empty()
-    fig = go.Figure()
-    fig.add_bar(x=df["年度"], y=df["合计"], name="期末净资产合计", yaxis="y")
-    fig.add_scatter(x=df["年度"], y=df["中位数"], name="中位数", yaxis="y2", mode="lines+markers")
-    fig.update_layout(
-        yaxis={"title": "合计(万元)"},
-        yaxis2={"title": "中位数(万元)", "overlaying": "y", "side": "right"},
-    )
-    fig.update_xaxes(dtick=1)
-    return _style(fig, "期末净资产:合计与中位数(万元)")
+    units = {c: fmt.money_unit(df[c].abs().max()) for c in ("合计", "中位数")}
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        subplot_titles=(f"合计({units['合计'][0]})", f"中位数({units['中位数'][0]})"),
+    )  # fmt: skip
+    for row, column, kind in ((1, "合计", "bar"), (2, "中位数", "line")):
+        unit, divisor = units[column]
+        y = df[column] / divisor
+        hover = "%{x} 年:%{y:,.2f} " + unit + "<extra></extra>"
+        if kind == "bar":
+            fig.add_bar(x=df["年度"], y=y, name=column, hovertemplate=hover, row=row, col=1)
+        else:
+            fig.add_scatter(
+                x=df["年度"], y=y, name=column, mode="lines+markers", hovertemplate=hover, row=row, col=1
+            )
+        _money_axis(fig, rangemode="tozero", row=row, col=1)
+    _year_axis(fig, df["年度"])
+    fig.update_layout(showlegend=False)
+    return _style(fig, "期末净资产:各年度合计与中位数", height=460)
 
 
 def country_year_matrix(df: pd.DataFrame) -> go.Figure:
@@ -173,42 +239,147 @@ def country_year_matrix(df: pd.DataFrame) -> go.Figure:
         category_orders={"国家": order[::-1]},
     )
     fig.update_traces(marker={"symbol": "square", "size": 22, "line": {"width": 1, "color": "white"}})
-    fig.update_xaxes(dtick=1)
+    _year_axis(fig, data["year"])
     fig.update_yaxes(title=None)  # the country names say it; a rotated CJK title reads sideways
     return _style(fig, "国家 × 年度(点击方块查看活动原文)", height=max(320, 28 * len(order) + 130))
+
+
+def world_map(countries: pd.DataFrame, cities: pd.DataFrame) -> go.Figure:
+    """Partner countries shaded by activity count, partner cities as points sized by theirs.
+
+    `countries`: country, activities; `cities`: locality, country, activities, lat, lon (placed ones only).
+    The country shapes are the shipped Natural Earth file (`geo.world_geojson`), given to Plotly as GeoJSON,
+    and every base layer is off. Plotly.js still fetches its own world map from a CDN when the *first* trace
+    of a map has a `locationmode` (a choropleth always has one), so the cities come first: trace 0 is the
+    cities (a single invisible point when none is placed), trace 1 the countries. The browser test draws
+    this map with the network blocked. customdata: a city's name, a country's code, for the drill-down.
+    """
+    world = geo.world_geojson()
+    counts = dict(zip(countries["country"], countries["activities"], strict=False))
+    codes = [f["id"] for f in world["features"]]
+    z = [int(counts.get(c, 0)) for c in codes]
+    top = max(z) if any(z) else 1
+    fig = go.Figure()
+    if len(cities):
+        names = cities["locality"] + "(" + cities["country"].map(labels.country) + ")"
+        fig.add_scattergeo(
+            lon=cities["lon"],
+            lat=cities["lat"],
+            mode="markers",
+            marker={
+                "size": 6 + 16 * (cities["activities"] / cities["activities"].max()) ** 0.5,
+                "color": "#08519c",
+                "opacity": 0.8,
+                "line": {"width": 1, "color": "white"},
+            },
+            customdata=cities[["locality"]].to_numpy(),
+            text=(names + ":" + cities["activities"].map(fmt.count) + " 项活动").tolist(),
+            hovertemplate="%{text}<extra>外方城市</extra>",
+            name="外方城市",
+            showlegend=False,
+        )
+    else:
+        fig.add_scattergeo(lon=[0], lat=[0], marker_opacity=0, hoverinfo="skip", showlegend=False)
+    fig.add_choropleth(
+        geojson=world,
+        featureidkey="id",
+        locations=codes,
+        z=z,
+        zmin=0,
+        zmax=top,
+        # no activity: light grey; one activity already a clear yellow, then on to dark red
+        colorscale=[[0, "#ececec"], [0.5 / top, "#ececec"], [0.5 / top, "#ffeda0"], [1, "#bd0026"]],
+        marker_line_color="white",
+        marker_line_width=0.5,
+        customdata=[[c] for c in codes],
+        text=[labels.country(c) for c in codes],
+        hovertemplate="%{text}:%{z:,d} 项活动<extra></extra>",
+        colorbar={"title": {"text": "活动数"}, "thickness": 12, "len": 0.6, "tickformat": ",d"},
+        name="国家",
+    )
+    fig.update_geos(
+        visible=False,  # no base layers: Plotly would fetch them from a CDN
+        projection_type="natural earth",
+        lataxis_range=[-58, 85],
+        showframe=False,
+    )
+    fig.update_layout(dragmode=False)
+    return _style(fig, "交流对象国家与城市(颜色 = 活动数;点击国家或城市查看活动原文)", height=460)
+
+
+def country_trend(df: pd.DataFrame, top: int = 8) -> go.Figure:
+    """Activities per year of the `top` busiest countries, a line each (click a point: that country-year)."""
+    if df.empty:
+        return empty()
+    busiest = df.groupby("country")["activities"].sum().nlargest(top).index
+    years = sorted(df["year"].unique())
+    grid = pd.MultiIndex.from_product([busiest, years], names=["country", "year"])
+    data = df.set_index(["country", "year"])["activities"].reindex(grid, fill_value=0).reset_index()
+    fig = go.Figure()
+    for code in busiest:
+        part = data[data["country"] == code]
+        name = labels.country(code)
+        fig.add_scatter(
+            x=part["year"], y=part["activities"], name=name, mode="lines+markers",
+            customdata=part[["country", "year"]].to_numpy().tolist(),
+            hovertemplate="%{x} 年 " + name + ":%{y:,d} 项活动<extra></extra>",
+        )  # fmt: skip
+    _year_axis(fig, data["year"], title_text="年度")
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", title_text="活动数")
+    return _style(fig, f"主要国家活动数逐年变化(前 {len(busiest)} 个国家)", height=400)
+
+
+def net_assets_changes(df: pd.DataFrame, year_a: int, year_b: int, by: str = "变动") -> go.Figure:
+    """The largest rises and falls of net assets between two years, one bar per institution."""
+    if df.empty:
+        return empty(f"没有同时报告 {year_a} 年和 {year_b} 年净资产的单位")
+    percent = by == "变动率%"
+    unit, divisor = ("%", 1) if percent else fmt.money_unit(df[by].abs().max())
+    data = df.assign(值=df[by] / divisor, 方向=df[by].map(lambda v: "上升" if v > 0 else "下降"))
+    fig = px.bar(
+        data.iloc[::-1], x="值", y="单位", orientation="h", color="方向",
+        color_discrete_map={"上升": "#1a9850", "下降": "#d73027"},
+        hover_data={"值": False, "方向": False},
+    )  # fmt: skip
+    fig.update_traces(hovertemplate="%{y}:%{x:,.2f} " + unit + "<extra></extra>")
+    fig.update_xaxes(title_text=f"{year_a} → {year_b} 期末净资产{'变动率' if percent else '变动'}({unit})")
+    fig.update_xaxes(tickformat=fmt.AXIS_TICKS)
+    fig.update_yaxes(title_text=None)
+    return _style(fig, f"净资产变动最大的单位({year_a} → {year_b})", height=max(320, 22 * len(data) + 120))
+
+
+def _bars_by(df: pd.DataFrame, column: str, names: dict[str, str], colors: dict | None = None) -> go.Figure:
+    """One bar trace per value of `column` over the years (plain graph_objects: a tenth of plotly.express's
+    cost), customdata (value, year) for the drill-down."""
+    fig = go.Figure()
+    for value, part in df.groupby(column, sort=True):
+        name = labels.of(names, value)
+        fig.add_bar(
+            x=part["year"],
+            y=part["activities"],
+            name=name,
+            customdata=part[[column, "year"]].to_numpy().tolist(),
+            marker_color=(colors or {}).get(name),
+            hovertemplate="%{x} 年 " + name + ":%{y:,d}<extra></extra>",
+        )
+    return fig
 
 
 def direction_year(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("当前筛选下没有访问")
-    data = df.assign(方向=df["direction"].map(lambda v: labels.of(labels.DIRECTION, v)))
-    fig = px.bar(
-        data,
-        x="year",
-        y="activities",
-        color="方向",
-        barmode="group",
-        custom_data=["direction", "year"],
-        labels={"year": "年度", "activities": "访问次数"},
-        color_discrete_map=DIRECTION_COLORS,
-    )
-    fig.update_xaxes(dtick=1)
+    fig = _bars_by(df, "direction", labels.DIRECTION, DIRECTION_COLORS)
+    fig.update_layout(barmode="group", yaxis_title="访问次数", xaxis_title="年度")
+    _year_axis(fig, df["year"])
     return _style(fig, "来访 / 出访(每年)")
 
 
 def kind_year(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty()
-    data = df.assign(类型=df["kind"].map(lambda v: labels.of(labels.KIND, v)))
-    fig = px.bar(
-        data,
-        x="year",
-        y="activities",
-        color="类型",
-        custom_data=["kind", "year"],
-        labels={"year": "年度", "activities": "活动数"},
-    )
-    fig.update_xaxes(dtick=1)
+    fig = _bars_by(df, "kind", labels.KIND)
+    fig.update_layout(barmode="stack", yaxis_title="活动数", xaxis_title="年度")
+    _year_axis(fig, df["year"])
     return _style(fig, "活动类型(每年)")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, queries, textview, ui
+from dashboard import fmt, labels, queries, textview, ui
 from dashboard.queries import DRILL_KEYS, Filters
 
 PREFIX = "d_"
@@ -42,9 +42,10 @@ def clear() -> None:
             del st.query_params[PREFIX + key]
 
 
-def selection_handler(chart_key: str, fields: tuple[str, ...]):
+def selection_handler(chart_key: str, fields: tuple[str, ...] | dict[int, tuple[str, ...]]):
     """An `on_select` callback: the clicked point's customdata (in `fields` order) becomes the drill
-    filter.
+    filter. A chart whose traces carry different things (the map: cities, then countries) gives `fields`
+    per trace number.
     """
 
     def handle() -> None:
@@ -52,10 +53,12 @@ def selection_handler(chart_key: str, fields: tuple[str, ...]):
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         if not points:
             return
-        data = points[0].get("customdata") or []
+        point = points[0]
+        names = fields.get(point.get("curve_number", 0), ()) if isinstance(fields, dict) else fields
+        data = point.get("customdata") or []
         if not isinstance(data, list | tuple):
             data = [data]
-        set_drill(**dict(zip(fields, data, strict=False)))
+        set_drill(**dict(zip(names, data, strict=False)))
 
     return handle
 
@@ -86,7 +89,7 @@ def render(f: Filters, *, key: str) -> None:
     head, button = st.columns([5, 1])
     rows, total = queries.drill_activities(f, drill, limit=PAGE_SIZE)
     head.markdown(
-        f"**{textview.escape_markdown(describe(drill))}**:共 {total} 项活动"
+        f"**{textview.escape_markdown(describe(drill))}**:共 {total:,} 项活动"
         + (f"(显示前 {PAGE_SIZE} 项)" if total > PAGE_SIZE else "")
     )
     if button.button("清除选择 Clear", key=f"{key}_clear", icon=":material/close:"):
@@ -102,9 +105,7 @@ def render(f: Filters, *, key: str) -> None:
             "月份": rows["month"],
             "类型": rows["kind"].map(lambda v: labels.of(labels.KIND, v)),
             "方向": rows["direction"].map(lambda v: labels.of(labels.DIRECTION, v)),
-            "国家": rows["countries"].map(
-                lambda v: "、".join(labels.country(c) for c in (v or "").split(",") if c)
-            ),
+            "国家": rows["countries"].map(labels.countries),
             "人数": rows["participants"],
             "人次": rows["person_times"],
             "主题": rows["theme"].map(
@@ -127,8 +128,8 @@ def render(f: Filters, *, key: str) -> None:
                         if isinstance(row.direction, str)
                         else ""
                     ),
-                    "、".join(labels.country(c) for c in (row.countries or "").split(",") if c),
-                    f"{_int(row.participants)} 人" if _int(row.participants) else "",
+                    labels.countries(row.countries) if row.countries else "",
+                    f"{fmt.count(row.participants)} 人" if _int(row.participants) else "",
                 )
                 if x
             )

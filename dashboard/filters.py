@@ -49,18 +49,24 @@ def sidebar() -> Filters:
         provinces_all = sorted(options["province"].dropna().unique().tolist())
         if _KEYS[QP_PROVINCE] not in state:
             state[_KEYS[QP_PROVINCE]] = _from_url(QP_PROVINCE, provinces_all)
-        provinces = st.multiselect("省份 Province", provinces_all, key=_KEYS[QP_PROVINCE], placeholder="全部")
+        provinces = st.multiselect(
+            "省份 Province", provinces_all, key=_KEYS[QP_PROVINCE], placeholder="全部", select_all=False
+        )
         scoped = options[options["province"].isin(provinces)] if provinces else options
         cities_all = sorted(scoped["city"].dropna().unique().tolist())
         if _KEYS[QP_CITY] not in state:
             state[_KEYS[QP_CITY]] = _from_url(QP_CITY, cities_all)
         state[_KEYS[QP_CITY]] = [c for c in state[_KEYS[QP_CITY]] if c in cities_all]
-        cities = st.multiselect("城市 City", cities_all, key=_KEYS[QP_CITY], placeholder="全部")
+        cities = st.multiselect(
+            "城市 City", cities_all, key=_KEYS[QP_CITY], placeholder="全部", select_all=False
+        )
         per_kind = options.groupby("kind")["institutions"].sum()
         kinds_all = sorted(per_kind.index, key=lambda k: (k == queries.KIND_OTHER, -per_kind[k], k))
         if _KEYS[QP_KIND] not in state:
             state[_KEYS[QP_KIND]] = _from_url(QP_KIND, kinds_all)
-        kinds = st.multiselect("单位类别 Kind", kinds_all, key=_KEYS[QP_KIND], placeholder="全部")
+        kinds = st.multiselect(
+            "单位类别 Kind", kinds_all, key=_KEYS[QP_KIND], placeholder="全部", select_all=False
+        )
     f = Filters(
         years=tuple(int(y) for y in years) if years and bounds and tuple(years) != bounds else None,
         provinces=tuple(provinces),
@@ -96,5 +102,5 @@ def describe(f: Filters) -> str:
     parts = []
     if f.years:
         parts.append(f"{f.years[0]}–{f.years[1]} 年")
-    parts += [", ".join(x) for x in (f.provinces, f.cities, f.kinds) if x]
+    parts += ["、".join(x) for x in (f.provinces, f.cities, f.kinds) if x]
     return textview.escape_markdown("筛选:" + ";".join(parts)) if parts else "全部单位、全部年度"

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import functools
+import gettext
+from pathlib import Path
+
+import pycountry
+
+import transforms.data
+
 KIND = {
     "visit": "访问",
     "plan": "计划/意向",
@@ -31,7 +40,24 @@ OUTCOME = {
     "duplicate": "重复",
     "superseded": "被更正替代",
     "quarantined": "已隔离",
-    "ignored": "非年报文件",
+    "ignored": "已忽略(非报告文件)",
+}
+# ingest_files.reason / quarantine.reason codes (dagster_project/defs/warehouse).
+REASON = {
+    "unreadable": "无法读取",
+    "no_report_year": "缺少报告年度",
+    "missing_uscc": "缺少信用代码",
+    "invalid_uscc": "信用代码无效",
+    "no_institution": "无法识别单位",
+    "extract_error": "抽取出错",
+    "vanished": "文件已消失",
+    "same_sha256": "内容完全相同",
+    "same_content": "内容相同(字节不同)",
+    "later_report": "有更正后的报告",
+    "permission_denied": "没有读取权限",
+    "not_a_regular_file": "不是普通文件",
+    "implausible_year": "报告年度不可能",
+    "not_a_report": "不是报告格式",
 }
 SEVERITY = {"error": "错误", "warning": "警告"}
 # The warehouse's data-quality checks (core.data_quality.check_name, as in dagster_project's asset checks).
@@ -45,85 +71,42 @@ CHECK = {
 }
 CHECK_SEVERITY = {"WARN": "警告", "ERROR": "错误"}
 
-# Short names as reports use them (pycountry's are formal, e.g. 大韩民国).
-COUNTRY = {
-    "AE": "阿联酋",
-    "AR": "阿根廷",
-    "AT": "奥地利",
-    "AU": "澳大利亚",
-    "BE": "比利时",
-    "BR": "巴西",
-    "BY": "白俄罗斯",
-    "CA": "加拿大",
-    "CH": "瑞士",
-    "CL": "智利",
-    "CU": "古巴",
-    "CZ": "捷克",
-    "DE": "德国",
-    "DK": "丹麦",
-    "EG": "埃及",
-    "ES": "西班牙",
-    "ET": "埃塞俄比亚",
-    "FI": "芬兰",
-    "FR": "法国",
-    "GB": "英国",
-    "GR": "希腊",
-    "HU": "匈牙利",
-    "ID": "印度尼西亚",
-    "IE": "爱尔兰",
-    "IL": "以色列",
-    "IN": "印度",
-    "IR": "伊朗",
-    "IT": "意大利",
-    "JP": "日本",
-    "KE": "肯尼亚",
-    "KH": "柬埔寨",
-    "KP": "朝鲜",
-    "KR": "韩国",
-    "KZ": "哈萨克斯坦",
-    "LA": "老挝",
-    "LK": "斯里兰卡",
-    "MA": "摩洛哥",
-    "MM": "缅甸",
-    "MN": "蒙古",
-    "MX": "墨西哥",
-    "MY": "马来西亚",
-    "NG": "尼日利亚",
-    "NL": "荷兰",
-    "NO": "挪威",
-    "NP": "尼泊尔",
-    "NZ": "新西兰",
-    "PE": "秘鲁",
-    "PH": "菲律宾",
-    "PK": "巴基斯坦",
-    "PL": "波兰",
-    "PT": "葡萄牙",
-    "RO": "罗马尼亚",
-    "RS": "塞尔维亚",
-    "RU": "俄罗斯",
-    "SA": "沙特阿拉伯",
-    "SE": "瑞典",
-    "SG": "新加坡",
-    "TH": "泰国",
-    "TR": "土耳其",
-    "TZ": "坦桑尼亚",
-    "UA": "乌克兰",
-    "US": "美国",
-    "UZ": "乌兹别克斯坦",
-    "VN": "越南",
-    "ZA": "南非",
-}
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 → the short Chinese name reports use (韩国, not pycountry's formal 大韩民国).
+
+    The first name listed for a code in transforms/data/country_aliases.csv (the forms PRC media and the MFA
+    use), else pycountry's zh_CN name, else nothing. Read-only use of the extraction's own data file, so the
+    dashboard names a country the way the extractor recognised it.
+    """
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        chinese = zh.gettext(getattr(country, "common_name", None) or country.name)
+        if chinese != country.name:
+            names[country.alpha_2] = chinese
+    aliases = Path(transforms.data.__file__).with_name("country_aliases.csv")
+    with aliases.open(encoding="utf-8") as fh:
+        seen: set[str] = set()
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            if row["alpha2"] not in seen:
+                seen.add(row["alpha2"])
+                names[row["alpha2"]] = row["name"]
+    return names
 
 
 def country(code: str | None) -> str:
-    if not code:
+    """The Chinese name of an ISO country code ("KR" → "韩国"); the code itself when it has none."""
+    if not code or code != code:
         return "—"
-    return f"{COUNTRY.get(code, code)} {code}" if code in COUNTRY else code
+    return country_names().get(code, code)
 
 
-def code_of_country_label(label: str) -> str:
-    """Inverse of `country`: the ISO code at the end of "韩国 KR" (or the label itself)."""
-    return label.rsplit(" ", 1)[-1]
+def countries(codes: str | None, sep: str = ",") -> str:
+    """ "BR,JP,MA" → "巴西、日本、摩洛哥" (a list of codes as the warehouse joins them)."""
+    names = [country(c) for c in (codes or "").split(sep) if c]
+    return "、".join(names) if names else "—"
 
 
 def of(mapping: dict[str, str], value: object) -> str:

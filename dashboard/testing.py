@@ -119,18 +119,21 @@ def page_url(base_url: str, name: str) -> str:
     return f"{base_url}/" if name == "overview" else f"{base_url}/{name}"
 
 
+MATRIX = ".st-key-ex_matrix .js-plotly-plot"  # the exchange page's country × year chart (its key's class)
+
+
 def click_busiest_square(page) -> None:
-    """Click the square of the country × year chart (the exchange page's first chart) with most activities."""
+    """Click the square of the country × year chart with most activities."""
     page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')?._fullData?.[0]?.marker?.color", timeout=20_000
+        f"() => document.querySelector('{MATRIX}')?._fullData?.[0]?.marker?.color", timeout=20_000
     )
     index = page.evaluate(
-        """() => {
-            const colors = Array.from(document.querySelector('.js-plotly-plot')._fullData[0].marker.color);
+        f"""() => {{
+            const colors = Array.from(document.querySelector('{MATRIX}')._fullData[0].marker.color);
             return colors.indexOf(Math.max(...colors));
-        }"""
+        }}"""
     )
-    square = page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace .points path").nth(index)
+    square = page.locator(MATRIX).first.locator(".scatterlayer .trace .points path").nth(index)
     square.scroll_into_view_if_needed()
     box = square.bounding_box()
     if box is None:

@@ -95,3 +95,50 @@ def excerpt(narrative: str, span: tuple[int, int], context: int = 120) -> tuple[
 def excerpt_markdown(narrative: str, span: tuple[int, int], context: int = 120) -> str:
     before, evidence, after = excerpt(narrative, span, context)
     return highlight_markdown(before + evidence + after, [(len(before), len(before) + len(evidence))])
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, its closing punctuation included."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > start and text[start : m.end()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def term_spans(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of every term in `text`."""
+    spans = []
+    for term in terms:
+        pos = text.find(term)
+        while term and pos >= 0:
+            spans.append((pos, pos + len(term)))
+            pos = text.find(term, pos + len(term))
+    return merge_spans(spans)
+
+
+def best_sentence(text: str, terms: tuple[str, ...] | list[str]) -> tuple[int, int] | None:
+    """The first sentence holding the most of `terms` (a search hit's sentence), or None if none holds one."""
+    best, best_n = None, 0
+    for start, end in sentences(text):
+        n = sum(1 for t in terms if t and t in text[start:end])
+        if n > best_n:
+            best, best_n = (start, end), n
+    return best
+
+
+def hit_markdown(text: str, terms: tuple[str, ...] | list[str], context: int = 60) -> str:
+    """The hit's sentence with a little context, every term highlighted (escaped Markdown)."""
+    sentence = best_sentence(text, terms)
+    if sentence is None:
+        return escape_markdown(text[: 2 * context])
+    start, end = sentence
+    lo, hi = max(0, start - context), min(len(text), end + context)
+    piece = ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+    return highlight_markdown(piece, term_spans(piece, terms))

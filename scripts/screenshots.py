@@ -44,12 +44,34 @@ def take(url: str, out: Path) -> list[Path]:
         page = browser.new_page(viewport=VIEWPORT, locale="zh-CN", device_scale_factor=1)
         page.goto(page_url(url, "overview"))
         wait_ready(page)
+        # the table draws on a canvas from a chunk loaded on first use
+        page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=60_000)
         page.wait_for_timeout(1000)
         written.append(out / "dashboard-overview.png")
         page.screenshot(path=str(written[-1]))
 
         page.goto(page_url(url, "exchange"))
         wait_ready(page)
+        # the map: partner countries shaded by activities, partner cities as points (drawn offline)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.st-key-ex_map .choroplethlocation').length > 150",
+            timeout=30_000,
+        )
+        page.locator(".st-key-ex_map").scroll_into_view_if_needed()
+        page.evaluate(
+            """() => {
+                const map = document.querySelector('.st-key-ex_map');
+                const main = document.querySelector('[data-testid="stMain"]');
+                main.scrollBy(0, map.getBoundingClientRect().top - 400);
+            }"""
+        )
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(1000)
+        written.append(out / "dashboard-exchange-map.png")
+        page.screenshot(
+            path=str(written[-1]), clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 900}
+        )
+
         click_busiest_square(page)
         # the drill-down panel at the top of the picture: what was clicked, its activities, their evidence
         page.evaluate(

@@ -67,13 +67,14 @@ DEMO_REPORTS = ROOT / "data" / "samples" / "demo" / "reports"
 HOSTILE_NAME = "测试市**转义**示例中心"
 HOSTILE_USCC = "123305005346409779"
 HOSTILE_SCRIPT = "<script>window.__nianbao_xss=1</script>"
+SIDECAR_NAME = "hostile_markup.gold.json"
 HOSTILE_MARKUP = (
     "**不是粗体** _不是斜体_ [不是链接](javascript:alert(1)) &lt;b&gt;不是标签&lt;/b&gt; &amp; $x^2$"
 )
 
 
 def write_hostile_report(directory: Path) -> Path:
-    """The hostile copy's 2024 report (returned) and its 2023 report, written into `directory`."""
+    """The hostile copy's 2024 report (returned), its 2023 report and a sidecar JSON, into `directory`."""
     text = REAL_SAMPLE.read_text(encoding="utf-8")
     text = text.replace("12330500676151570Y", HOSTILE_USCC).replace(
         "湖州市人民对外友好协会秘书处", HOSTILE_NAME
@@ -85,6 +86,8 @@ def write_hostile_report(directory: Path) -> Path:
     # and its 2023 report, ending at 3.00 万元 while 2024 begins at 2.17: a continuity break
     earlier = text.replace("2024", "2023").replace("期末数(万元) | 1.35", "期末数(万元) | 3.00")
     (directory / "hostile_markup_2023.txt").write_text(earlier, encoding="utf-8")
+    # and a sidecar next to them, as a labelled folder has (a gold JSON): not a report, never a broken one
+    (directory / SIDECAR_NAME).write_text('{"report_year": 2024, "institution": {}}', encoding="utf-8")
     return path
 
 

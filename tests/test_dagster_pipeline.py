@@ -235,7 +235,7 @@ REPORT = """单位名称 | {name} |
 
 
 def test_partner_localities_learned_in_one_run_resolve_bare_mentions_in_the_next(tmp_path: Path) -> None:
-    """Report B never names the country of 丰桥市; report A (another institution, an earlier run) did."""
+    """Report B never names the country of 南伊豆町; report A (another institution, an earlier run) did."""
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
@@ -243,7 +243,7 @@ def test_partner_localities_learned_in_one_run_resolve_bare_mentions_in_the_next
         REPORT.format(
             name="无锡市国际交流中心",
             uscc="12320200MB0000001X",
-            narrative="2023年度,接待日本丰桥市代表团一行8人来访。",
+            narrative="2023年度,接待日本南伊豆町代表团一行8人来访。",
         ),
         encoding="utf-8",
     )
@@ -251,13 +251,13 @@ def test_partner_localities_learned_in_one_run_resolve_bare_mentions_in_the_next
         REPORT.format(
             name="无锡市外事服务中心",
             uscc="12320200MB0000002X",
-            narrative="2024年度,本中心代表团一行6人赴丰桥市开展友好交流访问。",
+            narrative="2024年度,本中心代表团一行6人赴南伊豆町开展友好交流访问。",
         ),
         encoding="utf-8",
     )
     from transforms.extract import extract_file
 
-    assert extract_file(second / "b_2024.txt")["activities"] == []  # on its own, 丰桥市 has no country
+    assert extract_file(second / "b_2024.txt")["activities"] == []  # on its own, 南伊豆町 has no country
     warehouse = tmp_path / "warehouse.duckdb"
     real = "transforms.extract:extract_bytes"
     materialize(warehouse, [first], extractor=real)

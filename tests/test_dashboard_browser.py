@@ -135,3 +135,114 @@ def test_report_text_with_a_script_tag_is_shown_as_text(
     assert main.locator("script").count() == 0 and main.locator("a[href^='javascript']").count() == 0
     assert not page.js_errors, page.js_errors
     page.screenshot(path=str(shots / "report_script.png"), full_page=True)
+
+
+MAP = ".st-key-ex_map .js-plotly-plot"
+
+
+def test_the_map_draws_without_network_and_a_country_click_drills_down(
+    base_url: str, dashboard_warehouse: Path, browser, shots: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    outside: list[str] = []
+
+    def only_the_dashboard(route) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:  # a CDN, a tile server, a font host: refused, and remembered
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_dashboard)
+    page = context.new_page()
+    page.goto(page_url(base_url, "exchange"))
+    wait_ready(page)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{MAP} .choroplethlocation').length > 150", timeout=30_000
+    )
+    assert page.locator(f"{MAP} .scattergeo path.point").count() >= 5  # the placed partner cities
+    assert outside == [], outside
+    # click the country with the most activities: the drill-down lists exactly its activities
+    code, index = page.evaluate(
+        f"""() => {{
+            const t = document.querySelector('{MAP}')._fullData[1];
+            const z = Array.from(t.z);
+            const i = z.indexOf(Math.max(...z));
+            return [t.locations[i], i];
+        }}"""
+    )
+    country = page.locator(f"{MAP} .choroplethlocation").nth(index)
+    country.scroll_into_view_if_needed()
+    box = country.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
+    wait_ready(page)
+    assert parse_qs(urlparse(page.url).query)["d_country"] == [code]
+    with warehouse.connect(dashboard_warehouse) as con:
+        (n,) = con.execute(
+            "SELECT count(*) FROM activity_countries c JOIN exchange_activities a USING (activity_id)"
+            " WHERE c.country_code = ? AND a.report_status = 'current'",
+            [code],
+        ).fetchone()
+    page.get_by_text(f"共 {n:,} 项活动").first.wait_for(timeout=20_000)
+    assert page.locator(ERROR).count() == 0 and outside == []
+    page.screenshot(path=str(shots / "exchange_map.png"), full_page=False)
+    context.close()
+
+
+@pytest.mark.parametrize("name", ["overview", "finances", "exchange"])
+def test_a_laptop_half_screen_keeps_numbers_whole(browser, base_url: str, shots: Path, name: str) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(page_url(base_url, name))
+    wait_ready(page)
+    # the page style (st.html) mounts with the page: wait for it to narrow the sidebar to ≤ 30 % of the width
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().width <= 240",
+        timeout=20_000,
+    )
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"], [data-testid="stMetric"] *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+    )
+    assert cut == [], cut  # no card value or label cut short ("139,…")
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot .xaxislayer-above')].flatMap(axis => {
+            // labels Plotly rotated to make room are fine; level ones must not run into each other
+            const level = [...axis.querySelectorAll('.xtick text')]
+                .filter(t => !(t.getAttribute('transform') || '').includes('rotate'));
+            const boxes = level.map(t => t.getBoundingClientRect())
+                .filter(b => b.width > 0).sort((a, b) => a.left - b.left);
+            return boxes.slice(1).filter((b, i) => b.left < boxes[i].right - 1).map(b => b.left);
+        })"""
+    )
+    assert overlaps == [], overlaps
+    page.screenshot(path=str(shots / f"{name}_800px.png"), full_page=True)
+    context.close()
+
+
+def test_the_institution_profile_prints_cleanly(browser, base_url: str, shots: Path) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base_url}/institutions?inst=12330500676151570Y")
+    wait_ready(page)
+    page.get_by_text("打印 / 存为 PDF").first.wait_for(timeout=20_000)
+    page.emulate_media(media="print")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.get_by_text("打印 / 存为 PDF").first.is_visible()
+    assert not page.locator('[data-testid="stDownloadButton"]').first.is_visible()
+    assert page.locator("h2", has_text="湖州市人民对外友好协会秘书处").first.is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    (shots / "institution_profile.pdf").write_bytes(pdf)
+    context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_raw_missing_value_on_screen(base_url: str, page, name: str) -> None:
+    page.goto(page_url(base_url, name) + ("?q=友好 访问" if name == "search" else ""))
+    wait_ready(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    found = re.findall(r"(?<![A-Za-z])(None|nan|NaN|null|NaT|<NA>)(?![A-Za-z])", text)
+    assert found == [], found

@@ -15,9 +15,8 @@ text = st.text_input(
 )
 found = queries.search_institutions(f, text.strip())
 st.caption(f"找到 {len(found)} 个单位" + ("(最多显示 200 个)" if len(found) >= 200 else ""))
-event = st.dataframe(
+event = ui.dataframe(
     found.drop(columns=["institution_id"]),
-    hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
     key="inst_list",
@@ -34,7 +33,10 @@ with tab_profile:
     if profile is None:
         st.info("在上表中选择一个单位查看档案。 Select an institution in the table above.")
     else:
-        st.header(textview.escape_markdown(profile["name"] or "—"))
+        head, print_col = st.columns([5, 1], vertical_alignment="bottom")
+        head.header(textview.escape_markdown(profile["name"] or "—"))
+        with print_col:
+            ui.print_button()
         a, b, c = st.columns(3)
         a.markdown(f"**统一社会信用代码** {textview.escape_markdown(profile['uscc'] or '—')}")
         a.markdown(f"**法定代表人** {textview.escape_markdown(profile['legal_representative'] or '—')}")
@@ -52,12 +54,13 @@ with tab_profile:
 
         fin = queries.institution_finances(inst_id)
         st.subheader("净资产 Net assets")
-        ui.chart(charts.institution_net_assets(fin), key="inst_fin_chart")
+        ui.chart(ui.memo(charts.institution_net_assets, fin), key="inst_fin_chart")
+        st.caption("金额单位:万元。期末净资产是年末时点余额,逐年列出,不跨年度相加。")
         ui.table(fin.drop(columns=["report_id"]), "institution_finances", key="inst_fin")
 
         st.subheader("对外交流时间线 Activities")
         acts = queries.institution_activities(inst_id)
-        event = ui.chart(charts.activity_timeline(acts), key="inst_timeline", selectable=True)
+        event = ui.chart(ui.memo(charts.activity_timeline, acts), key="inst_timeline", selectable=True)
         points = event.selection.points if event else []
         if points:
             activity_id = (points[0].get("customdata") or [None])[0]
@@ -75,7 +78,9 @@ with tab_profile:
         display = acts.assign(
             类型=acts["kind"].map(lambda v: labels.of(labels.KIND, v)),
             方向=acts["direction"].map(lambda v: labels.of(labels.DIRECTION, v)),
+            国家=acts["国家"].map(labels.countries),
         ).drop(columns=["activity_id", "report_id", "kind", "direction"])
+        display = display[["年度", "月份", "类型", "方向", "国家", "人数", "人次", "原文依据"]]
         ui.table(display, "institution_activities", key="inst_acts")
         st.page_link(
             "views/exchange.py",
@@ -92,9 +97,10 @@ with tab_compare:
         list(names),
         max_selections=5,
         key="inst_compare",
+        select_all=False,
     )
     st.session_state["inst_compare_ids"] = {n: names[n] for n in chosen}
     cmp = queries.compare_finances([names[n] for n in chosen]) if chosen else pd.DataFrame()
-    ui.chart(charts.compare_net_assets(cmp), key="inst_cmp_chart")
+    ui.chart(ui.memo(charts.compare_net_assets, cmp), key="inst_cmp_chart")
     if len(cmp):
         ui.table(cmp, "compare", key="inst_cmp")

@@ -3,27 +3,49 @@ failing them, continuity breaks (from the continuity check's own rows)."""
 
 import streamlit as st
 
-from dashboard import charts, filters, labels, queries, ui
+from dashboard import charts, filters, fmt, labels, queries, ui
+
+# Identifiers keep their warehouse values (to join in SQL), under Chinese headers like every other column.
+IDS = {"check_name": "检查代码", "institution_id": "单位标识", "report_id": "报告标识"}
 
 f = filters.current()
 st.title("数据质量 Data quality")
 
 outcomes = queries.file_outcomes()
 totals = outcomes.groupby("outcome")["files"].sum().to_dict()
-# Broken reports (quarantined) and files that are not reports at all (ignored) are counted apart.
-cols = st.columns(6)
-cols[0].metric("文件 Files seen", ui.fmt_num(int(outcomes["files"].sum())))
-for col, key in zip(cols[1:], ("loaded", "duplicate", "superseded", "quarantined", "ignored"), strict=True):
-    col.metric(f"{labels.OUTCOME[key]} {key}", ui.fmt_num(int(totals.get(key, 0))))
+reports_seen = int(outcomes.loc[outcomes["outcome"] != "ignored", "files"].sum())
+ui.metrics(
+    [
+        ("文件 Files seen", fmt.count(outcomes["files"].sum())),
+        *[
+            (f"{labels.OUTCOME[key]} {key}", fmt.count(totals.get(key, 0)))
+            for key in ("loaded", "duplicate", "superseded", "quarantined", "ignored")
+        ],
+    ],
+    help={
+        "已隔离 quarantined": "报告格式的文件(txt、html、pdf、docx 或无扩展名)无法读取或缺少必需字段;"
+        "原文件副本另存。",
+        "已忽略(非报告文件) ignored": "不是报告格式的文件(如金标准 JSON、清单 CSV、图片):不计入隔离。",
+    },
+)
+if reports_seen:
+    st.caption(
+        f"报告文件 {reports_seen:,} 个,其中已隔离 {int(totals.get('quarantined', 0)):,} 个"
+        f"({fmt.percent(totals.get('quarantined', 0) / reports_seen)});"
+        f"非报告文件 {int(totals.get('ignored', 0)):,} 个已忽略,不计入比例。"
+    )
 
 left, right = st.columns([2, 3])
 with left:
-    ui.chart(charts.file_outcomes(outcomes), key="dq_outcomes")
+    ui.chart(ui.memo(charts.file_outcomes, outcomes), key="dq_outcomes")
 with right:
     st.subheader("结果与原因 Outcomes and reasons")
-    shown = outcomes.assign(结果=outcomes["outcome"].map(lambda v: labels.of(labels.OUTCOME, v)))
+    shown = outcomes.assign(
+        结果=outcomes["outcome"].map(lambda v: labels.of(labels.OUTCOME, v)),
+        reason=outcomes["reason"].map(lambda v: labels.of(labels.REASON, v) if v else ""),
+    )
     ui.table(
-        shown.rename(columns={"reason": "原因", "files": "文件数"})[["结果", "outcome", "原因", "文件数"]],
+        shown.rename(columns={"reason": "原因", "files": "文件数"})[["结果", "原因", "文件数"]],
         "file_outcomes",
         key="dq_outcomes_tbl",
     )
@@ -44,16 +66,18 @@ else:
         通过=checks["passed"].map({True: "✅", False: "❌"}),
         级别=checks["severity"].map(lambda v: labels.of(labels.CHECK_SEVERITY, v)),
     )
-    front = ["检查", "通过", "级别", "metric", "threshold", "checked_count", "failing_count"]
+    front = ["检查", "通过", "级别", "指标值", "阈值", "检查行数", "未通过行数"]
     ui.table(
-        shown[front + [c for c in shown.columns if c not in front and c not in ("passed", "severity")]],
+        shown[
+            front + [c for c in shown.columns if c not in front and c not in ("passed", "severity")]
+        ].rename(columns=IDS),
         "quality_checks",
         key="dq_checks",
     )
 
 st.subheader("衔接断裂 Continuity breaks")
 st.caption(filters.describe(f) + " · 本年年初净资产 ≠ 上年期末净资产(检查 net_assets_continuity 的未通过行)")
-ui.table(queries.continuity_breaks(f), "continuity_breaks", key="dq_breaks")
+ui.table(queries.continuity_breaks(f).rename(columns=IDS), "continuity_breaks", key="dq_breaks")
 
 tab_issues, tab_q, tab_files, tab_hist, tab_runs = st.tabs(
     [
@@ -69,18 +93,30 @@ with tab_issues:
     ui.table(
         issues.assign(检查=issues["check_name"].map(lambda v: labels.of(labels.CHECK, v)))[
             ["检查", "单位", "年度", "说明", "check_name", "institution_id", "report_id"]
-        ],
+        ].rename(columns=IDS),
         "quality_issues",
         key="dq_issues",
     )
 with tab_q:
-    ui.table(queries.quarantine(), "quarantine", key="dq_quarantine")
+    quarantined = queries.quarantine()
+    quarantined["原因"] = quarantined["原因"].map(lambda v: labels.of(labels.REASON, v))
+    ui.table(quarantined, "quarantine", key="dq_quarantine")
 with tab_files:
-    ui.table(queries.non_loaded_files(), "files_not_loaded", key="dq_files")
+    files = queries.non_loaded_files()
+    ui.table(files.assign(
+            结果=files["结果"].map(lambda v: labels.of(labels.OUTCOME, v)),
+            原因=files["原因"].map(lambda v: labels.of(labels.REASON, v)),
+        ), "files_not_loaded",
+             key="dq_files")  # fmt: skip
 with tab_hist:
     hist = queries.quality_history()
     ui.table(
-        hist.assign(检查=hist["check_name"].map(lambda v: labels.of(labels.CHECK, v))),
+        hist.assign(
+            检查=hist["check_name"].map(lambda v: labels.of(labels.CHECK, v)),
+            通过=hist["passed"].map({True: "✅", False: "❌"}),
+        )[["检查时间", "检查", "通过", "指标值", "未通过行数", "检查行数", "check_name", "运行标识"]].rename(
+            columns=IDS
+        ),
         "quality_history",
         key="dq_hist",
     )

@@ -3,9 +3,10 @@ in place."""
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import filters, labels, queries, textview, ui
+from dashboard import filters, fmt, labels, queries, textview, ui
 
 f = filters.current()
 st.title("报告 Report reader")
@@ -35,6 +36,7 @@ with st.expander("选择报告 Choose a report", expanded=report_id is None):
         if picked and picked != report_id:
             st.query_params["report"] = picked
             st.query_params.pop("activity", None)
+            st.query_params.pop("q", None)
             report_id = picked
 
 rep = queries.report(report_id) if report_id else None
@@ -66,6 +68,10 @@ with text_col:
                 focus_span = span
     show_all = st.toggle("高亮全部活动 Highlight every activity", value=focus_span is None, key="rep_all")
     marked = spans if show_all or focus_span is None else [focus_span]
+    searched = queries.search_terms(st.query_params.get("q", ""))  # from the search page
+    if searched:
+        st.caption("同时高亮搜索词:" + textview.escape_markdown("、".join(searched)))
+        marked = marked + textview.term_spans(narrative, searched)
     if focus_span is not None:
         before, evidence, _ = textview.excerpt(narrative, focus_span, 0)
         st.markdown(
@@ -96,39 +102,52 @@ with side:
         "举办单位": rep["sponsor"],
         "经费来源": rep["funding_source"],
         "宗旨和业务范围": rep["purpose_scope"],
-        "开办资金(万元)": ui.fmt_num(rep["startup_capital_wan"]),
-        "年初净资产(万元)": ui.fmt_num(rep["net_assets_begin_wan"]),
-        "期末净资产(万元)": ui.fmt_num(rep["net_assets_end_wan"]),
-        "从业人数": ui.fmt_num(rep["headcount"], 0),
+        "开办资金(万元)": fmt.wan(rep["startup_capital_wan"]),
+        "年初净资产(万元)": fmt.wan(rep["net_assets_begin_wan"]),
+        "期末净资产(万元)": fmt.wan(rep["net_assets_end_wan"]),
+        "从业人数": fmt.count(rep["headcount"]),
         "相关资质": rep["qualifications"],
         "受奖惩及诉讼": rep["awards_litigation"],
         "接受捐赠": rep["donations"],
     }
-    st.dataframe(
-        {
-            "字段 Field": list(fields),
-            "值 Value": ["—" if v is None or v != v else str(v) for v in fields.values()],
-        },
-        hide_index=True,
+    ui.dataframe(
+        pd.DataFrame(
+            {
+                "字段": list(fields),
+                "值": [fmt.MISSING if fmt.is_missing(v) or v == "" else str(v) for v in fields.values()],
+            }
+        ),
         key="rep_fields",
     )
     changes = queries.report_changes(report_id)
     if len(changes):
         st.markdown("**变更登记 Registration changes**")
-        st.dataframe(changes, hide_index=True, key="rep_changes")
+        ui.dataframe(changes, key="rep_changes")
     st.subheader("问题 Problems")
     problems = queries.report_problems(report_id)
     if problems.empty:
         st.success("没有抽取问题 No problems")
     else:
         problems["级别"] = problems["级别"].map(lambda v: labels.of(labels.SEVERITY, v))
-        st.dataframe(problems, hide_index=True, key="rep_problems")
+        ui.dataframe(problems, key="rep_problems")
     st.subheader(f"对外交流活动 Activities({len(acts)})")
     if len(acts):
-        display = acts.assign(
-            kind=acts["kind"].map(lambda v: labels.of(labels.KIND, v)),
-            direction=acts["direction"].map(lambda v: labels.of(labels.DIRECTION, v)),
-        ).drop(columns=["activity_id", "span_start", "span_end"])
+        display = pd.DataFrame(
+            {
+                "序号": acts["activity_no"],
+                "类型": acts["kind"].map(lambda v: labels.of(labels.KIND, v)),
+                "方向": acts["direction"].map(lambda v: labels.of(labels.DIRECTION, v)),
+                "月份": acts["month"],
+                "国家": acts["countries"].map(labels.countries),
+                "人数": acts["participants"],
+                "人次": acts["person_times"],
+                "批次": acts["batches"],
+                "主题": acts["theme"].map(
+                    lambda v: "、".join(labels.of(labels.THEME, t) for t in (v or "").split(",") if t) or "—"
+                ),
+                "原文依据": acts["evidence"],
+            }
+        )
         ui.table(display, f"activities_{report_id}", key="rep_acts")
     st.subheader("原始文件 Original file")
     source = Path(rep["source_path"] or "")

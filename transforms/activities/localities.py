@@ -54,7 +54,8 @@ _ORGANISATION_AFTER = re.compile(
 # A division suffix that begins a word of its own (联合市人大 is 联合 + 市人大, 芝加哥市长 is the mayor): the
 # name ends before it.
 _SUFFIX_WORDS = (
-    "市人大", "市委", "市政", "市长", "市民", "市场", "市区", "市级", "市直", "市属", "市内", "市里", "市外",
+    "市人大", "市议会", "市委", "市政", "市长", "市民", "市场", "市区", "市级", "市直", "市属", "市内",
+    "市里", "市外",
     "县委", "县政", "县长", "县级", "省委", "省政", "省长", "省级", "州长", "州政", "区委", "区政",
 )  # fmt: skip
 # Dominance needed to read a name several countries share without its country: 华盛顿 is the
@@ -273,7 +274,12 @@ class LocalityFinder:
         text = self.text
         if text.startswith(_SUFFIX_WORDS, end - 1):
             return end - 1
-        if end < len(text) and text[end] in SUFFIXES and not text.startswith(_SUFFIX_WORDS, end):
+        if (
+            end < len(text)
+            and text[end] in SUFFIXES
+            and text[end - 1] not in SUFFIXES  # 横滨市市议会: the name has its suffix already
+            and not text.startswith(_SUFFIX_WORDS, end)
+        ):
             return end + 1
         return end
 

@@ -243,12 +243,12 @@ def render(r: dict) -> str:
                 f"{row['p95_ms']:.1f} | {row['max_ms']:.1f} | {row.get('queries', 1)} | "
                 f"{_query_p95(row):.1f} |"
             )
-        pages: dict[tuple[str, str], float] = {}
+        page_sums: dict[tuple[str, str], float] = {}
         for row in q["rows"]:
             key = (row["filters"], row["page"])
-            pages[key] = pages.get(key, 0.0) + row.get("p50_ms", 0.0)
+            page_sums[key] = page_sums.get(key, 0.0) + row.get("p50_ms", 0.0)
         out += ["", "Sum of p50 per page (a cold page run, queries one after another):", ""]
-        out += [f"- {page} ({filters}): {ms:.0f} ms" for (filters, page), ms in pages.items()]
+        out += [f"- {page} ({filters}): {ms:.0f} ms" for (filters, page), ms in page_sums.items()]
         out.append("")
     if r.get("pages"):
         p = r["pages"]

@@ -3,12 +3,18 @@
 Reports are usually printed to PDF from the same table the web page shows, so pdfplumber's ruling-line
 table finder recovers the label and value cells; text outside tables (titles, signatures, dates) is kept
 as lines in reading order. A row split over a page break is glued back together.
+
+The page itself (characters with their boxes, ruling lines) is read by PDFium (`pdf_page`), five to ten
+times faster than pdfminer, and handed to pdfplumber's table finder and text layout in pdfplumber's own
+object shape. pdfminer only lists each page's content streams beforehand, without interpreting them, so
+that a decompression bomb or a hostile page is refused before PDFium expands it.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from transforms.errors import UnreadableFile
@@ -19,8 +25,8 @@ MAX_PDF_PAGES = 60
 # A report page's drawing instructions are a few KB (the sample's pages: 4 KB). A page whose content
 # streams inflate beyond this is a decompression bomb or not a report page, and is skipped unread.
 MAX_PAGE_CONTENT_BYTES = 4 * 1024 * 1024
-# pdfminer's parser slows down quadratically on deeply nested arrays, dictionaries and strings; a real page
-# balances its brackets, so a large imbalance marks a hostile page, which is skipped unread.
+# A real page balances its brackets; a large imbalance marks a page made to hurt a parser (pdfminer's is
+# quadratic on deep nesting), which is skipped unread.
 MAX_BRACKET_IMBALANCE = 1000
 
 Row = list[str]
@@ -53,21 +59,39 @@ def _table_settings(page: Any) -> dict[str, Any]:
     return {"explicit_horizontal_lines": [top, bottom]}
 
 
+def _cell_chars(chars: list[dict[str, Any]], cells: list[tuple]) -> Iterator[list[dict[str, Any]]]:
+    """For each cell, the characters whose centre lies in it, in page order (pdfplumber's rule in
+    `Table.extract`, which scans every character of the page for every row instead)."""
+    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    heights = [middle for middle, _ in middles]
+    for x0, top, x1, bottom in cells:
+        lo, hi = bisect.bisect_left(heights, top), bisect.bisect_left(heights, bottom)
+        inside = sorted(i for _, i in middles[lo:hi] if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1)
+        yield [chars[i] for i in inside]
+
+
 def _page_items(page: Any) -> list[tuple[float, str, Any]]:
     """(top, "rows"|"line", payload) for one page, sorted top to bottom."""
+    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.utils import chars_to_textmap, extract_text
+
     items: list[tuple[float, str, Any]] = []
-    tables = page.find_tables(_table_settings(page))
+    tables = TableFinder(page, TableSettings.resolve(_table_settings(page))).tables
     for table in tables:
         rows: list[Row] = []
-        for raw_row in table.extract():
+        for row in table.rows:
             # None marks a grid position covered by a merged cell: that cell was already emitted once.
-            rows.append([clean_cell(cell) for cell in raw_row if cell is not None])
+            cells = [cell for cell in row.cells if cell is not None]
+            rows.append([clean_cell(extract_text(chars)) for chars in _cell_chars(page.chars, cells)])
         items.append((table.bbox[1], "rows", rows))
-    outside = page.filter(_inside([t.bbox for t in tables])) if tables else page
-    for line in outside.extract_text_lines(return_chars=False):
-        text = join_lines([line["text"]])
-        if text:
-            items.append((line["top"], "line", text))
+    outside = [char for char in page.chars if _inside([t.bbox for t in tables])(char)]
+    if outside:
+        width, height = page.bbox[2], page.bbox[3]
+        textmap = chars_to_textmap(outside, layout_bbox=page.bbox, layout_width=width, layout_height=height)
+        for line in textmap.extract_text_lines(strip=True, return_chars=False):
+            text = join_lines([line["text"]])
+            if text:
+                items.append((line["top"], "line", text))
     items.sort(key=lambda item: item[0])
     return items
 
@@ -84,13 +108,14 @@ def _append_rows(out: list[tuple[str, Any]], rows: list[Row], page_start: bool) 
 
 
 def _page_content_problem(page: Any) -> str | None:
-    """Why a page must not be interpreted (bomb or hostile nesting), or None; decompression is bounded."""
+    """Why a page (pdfminer's PDFPage) must not be interpreted (bomb or hostile nesting), or None;
+    decompression is bounded."""
     import zlib
 
     from pdfminer.pdftypes import PDFStream, resolve1
 
     total = 0
-    contents = getattr(page.page_obj, "contents", None) or []
+    contents = getattr(page, "contents", None) or []
     for ref in contents:
         stream = resolve1(ref)
         if not isinstance(stream, PDFStream):
@@ -118,44 +143,63 @@ def _page_content_problem(page: Any) -> str | None:
 
 
 def _cause_name(exc: BaseException) -> str:
-    """The name of pdfminer's own error: pdfplumber wraps it (PdfminerException(PDFPasswordIncorrect()))."""
+    """The name of the underlying error where a library wraps it (PdfminerException(PDFPasswordIncorrect()))."""
     inner = next((arg for arg in exc.args if isinstance(arg, BaseException)), None) or exc.__cause__
     return type(inner or exc).__name__
+
+
+def _listed_pages(data: bytes) -> list[Any]:
+    """The pages as pdfminer lists them from the page tree: cheap, nothing is interpreted."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    return list(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
 
 
 def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     """The report text of a PDF and any warnings. Raises UnreadableFile for damaged or image-only PDFs."""
     if data.rfind(b"%%EOF") == -1:
         raise UnreadableFile(path, "truncated PDF (no end-of-file marker)")
-    import pdfplumber  # imported here: it is slow to import and only PDFs need it
+    # imported here: only PDFs need them
+    import pypdfium2 as pdfium
+
+    from transforms.readers.pdf_page import read_page
 
     warnings: list[str] = []
     out: list[tuple[str, Any]] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = pdf.pages
-            if len(pages) > MAX_PDF_PAGES:
-                warnings.append(f"PDF has {len(pages)} pages; only the first {MAX_PDF_PAGES} were read")
-            for number, page in enumerate(pages[:MAX_PDF_PAGES], start=1):
-                problem = _page_content_problem(page)
+        listed = _listed_pages(data)
+        if len(listed) > MAX_PDF_PAGES:
+            warnings.append(f"PDF has {len(listed)} pages; only the first {MAX_PDF_PAGES} were read")
+        document = pdfium.PdfDocument(data)
+        try:
+            for number, listed_page in enumerate(listed[:MAX_PDF_PAGES], start=1):
+                problem = _page_content_problem(listed_page)
                 if problem:
                     warnings.append(f"page {number} skipped unread: {problem}")
-                    page.close()
                     continue
+                page = document[number - 1]
+                try:
+                    items = _page_items(read_page(page))
+                finally:
+                    page.close()
                 page_start = True
-                for _top, kind, payload in _page_items(page):
+                for _top, kind, payload in items:
                     if kind == "rows":
                         _append_rows(out, payload, page_start)
                     else:
                         out.append(("line", payload))
                     page_start = False
-                page.close()
+        finally:
+            document.close()
     except UnreadableFile:
         raise
-    except Exception as exc:  # pdfminer raises many unrelated types on damaged input
+    except Exception as exc:  # pdfminer and PDFium raise many unrelated types on damaged input
         if not out:
             name = _cause_name(exc)
-            if "Password" in name or "Encrypt" in name:
+            password = getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD
+            if password or "Password" in name or "Encrypt" in name:
                 raise UnreadableFile(path, "encrypted PDF (password protected)") from exc
             raise UnreadableFile(path, f"damaged PDF ({name})") from exc
         warnings.append(f"PDF is damaged after some pages ({type(exc).__name__}); the rest was read")

@@ -17,8 +17,7 @@ from nianbao import warehouse
 APP = Path(__file__).resolve().parent.parent.parent / "dashboard" / "app.py"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("dashboard", help="browse the warehouse in a web dashboard (Streamlit)")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse",
         type=Path,

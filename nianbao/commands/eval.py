@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("eval", help="score extraction against gold files")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gold", required=True, type=Path, help="folder of gold *.json files")
     parser.add_argument("--reports", required=True, type=Path, help="folder holding the reports they name")
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON object")

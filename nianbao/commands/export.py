@@ -23,8 +23,7 @@ EXPORT_TABLES = (
 )  # fmt: skip
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="write the warehouse tables as Parquet files")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out_dir", type=Path, help="folder for <table>.parquet files")
     parser.add_argument(
         "--warehouse", help="warehouse file (default: $NIANBAO_WAREHOUSE or data/warehouse.duckdb)"

@@ -13,8 +13,7 @@ from transforms.errors import UnreadableFile
 from transforms.extract import extract_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("extract", help="parse report files into records (JSON lines with --json)")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, help="report files, or folders to read recursively")
     parser.add_argument("--json", action="store_true", help="print one JSON record per line")
     parser.set_defaults(func=run)

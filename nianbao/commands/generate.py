@@ -50,10 +50,7 @@ def _weights(text: str) -> dict[str, float]:
     return out
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "generate", help="write a synthetic corpus of annual reports with gold JSON and a manifest"
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out_dir", type=Path, help="folder to write reports/, gold/ and manifest.csv into")
     parser.add_argument("--institutions", type=int, required=True, help="number of institutions")
     parser.add_argument(

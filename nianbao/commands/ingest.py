@@ -36,10 +36,7 @@ class IngestSummary:
     extra: dict = field(default_factory=dict)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "ingest", help="ingest report files into the DuckDB warehouse (Dagster job)"
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the inbox)")
     parser.add_argument(
         "--warehouse", help="warehouse file (default: $NIANBAO_WAREHOUSE or data/warehouse.duckdb)"

@@ -24,8 +24,7 @@ BANNER = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("shell", help="open the published warehouse in the DuckDB CLI (read-only)")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sql", nargs="?", help="run this SQL and exit (default: an interactive session)")
     parser.add_argument(
         "--warehouse", help="warehouse file (default: $NIANBAO_WAREHOUSE or data/warehouse.duckdb)"

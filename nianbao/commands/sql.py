@@ -19,8 +19,7 @@ import duckdb
 from nianbao import warehouse as wh
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sql", help="run a read-only query against the published warehouse")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "query", help='one SELECT / WITH / FROM / DESCRIBE statement, e.g. "SELECT * FROM reports"'
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-import cn2an
+from transforms.normalize.chinese_numerals import chinese_number
 
 _NUM = r"\d+(?:\.\d+)?万?|[〇零一二两三四五六七八九十百千万]+"
 # starts with the number's character class so the regex engine can skip text quickly; 约/近 are read from
@@ -56,7 +56,7 @@ def to_int(num: str) -> int | None:
             return int(float(num))
         if num in _BARE_MAGNITUDE:
             return _BARE_MAGNITUDE[num]
-        return int(cn2an.cn2an(num, "smart"))
+        return int(chinese_number(num))
     except (ValueError, KeyError, IndexError):
         return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import cn2an
+from transforms.normalize.chinese_numerals import chinese_number
 
 _CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
 # Thousands separators, currency signs, 人民币…整 and the brackets of a unit written after the number
@@ -51,7 +51,7 @@ def _parse_money_wan(raw: str, label_unit: str | None) -> tuple[float | None, st
     match = _CHINESE_MONEY.fullmatch(text)
     if match:
         try:
-            number = float(cn2an.cn2an(match.group("num"), "smart"))
+            number = float(chinese_number(match.group("num")))
         except (ValueError, KeyError):
             return None, f"unreadable Chinese numeral {raw!r}"
         if match.group("neg"):
@@ -75,7 +75,7 @@ def parse_count(raw: str) -> tuple[int | None, str | None]:
     if len(num) > len(str(MAX_HEADCOUNT)):  # also keeps int() clear of Python's digit limit
         return None, f"implausible head count {raw[:40]!r}"
     try:
-        count = int(num) if num.isdigit() else int(cn2an.cn2an(num, "smart"))
+        count = int(num) if num.isdigit() else int(chinese_number(num))
     except (ValueError, KeyError):  # cn2an refuses malformed numerals (十十; 百四十八 raises KeyError)
         return None, f"not a head count: {raw!r}"
     if count > MAX_HEADCOUNT:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError
@@ -17,6 +18,7 @@ def clean_uscc(raw: str | None) -> str | None:
     return code or None
 
 
+@lru_cache(maxsize=65_536)  # an institution's code recurs in each of its yearly reports
 def check_uscc(code: str) -> str | None:
     """None when the code is valid, else why not (stdnum's message: length, characters, check digit)."""
     try:

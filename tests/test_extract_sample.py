@@ -89,3 +89,22 @@ def test_cli_exit_zero_when_every_file_reads() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "12330500676151570Y" in result.stdout
+
+
+def test_cli_workers_keep_input_order_and_output(tmp_path: Path) -> None:
+    """A pool of workers prints exactly what one process prints, in the same order, bad files included."""
+    reports = ROOT / "data" / "samples" / "demo" / "reports"
+    (tmp_path / "empty.txt").write_bytes(b"")
+
+    def run(workers: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "nianbao.cli", "extract", "--json", "--workers", workers,
+             str(tmp_path / "empty.txt"), str(reports), str(SAMPLE)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    one, pool = run("1"), run("3")
+    assert one.returncode == pool.returncode == 1  # the empty file and the demo's damaged .docx
+    assert pool.stdout == one.stdout and pool.stderr == one.stderr
+    paths = [json.loads(line)["source"]["path"] for line in pool.stdout.splitlines()]
+    assert paths[-1] == str(SAMPLE) and paths[:-1] == sorted(paths[:-1]) and len(paths) > 50

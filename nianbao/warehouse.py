@@ -30,12 +30,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
+if TYPE_CHECKING:  # imported where used: resolving paths and reading the snapshot info needs neither
+    import duckdb
+    import pyarrow as pa
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 ENV_WAREHOUSE = "NIANBAO_WAREHOUSE"
+DEFAULT_INBOX = "data/inbox"
+ENV_INBOX = "NIANBAO_INBOX"
 PUBLISHED_DIR = "published"
 # The live warehouse and so every snapshot are written in this storage format: DuckDB 2.x writes storage
 # version 69 by default, which the DuckDB releases users still have (the CLI on PyPI, DBeaver's driver, the
@@ -90,6 +94,11 @@ def resolve_warehouse_path(path: str | os.PathLike[str] | None = None) -> Path:
     """`--warehouse PATH`, else `$NIANBAO_WAREHOUSE`, else `data/warehouse.duckdb` (relative to the cwd)."""
     chosen = path or os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE
     return Path(chosen).expanduser().absolute()
+
+
+def resolve_inbox_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The folder ingested when no path is given: `path`, else `$NIANBAO_INBOX`, else `data/inbox`."""
+    return Path(path or os.environ.get(ENV_INBOX) or DEFAULT_INBOX).expanduser().absolute()
 
 
 def snapshot_path(warehouse: str | os.PathLike[str] | None = None) -> Path:
@@ -157,6 +166,8 @@ def open_snapshot(
 ) -> duckdb.DuckDBPyConnection:
     """A new read-only, sandboxed connection to the newest snapshot, or to exactly the file `snapshot`
     (a `snapshot_info()["snapshot"]`). Close it soon (use `connect()`)."""
+    import duckdb
+
     for _ in range(5):
         target = snapshot
         if target is None:
@@ -205,6 +216,8 @@ def check_read_only_sql(sql: str) -> str:
     """
     if not sql or not sql.strip():
         raise UnsafeQuery("empty query")
+    import duckdb
+
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
@@ -223,6 +236,8 @@ def check_read_only_sql(sql: str) -> str:
 
 def _explained(query: str) -> str:
     """The statement inside `EXPLAIN [ANALYZE] [(options)] <statement>` (comments skipped)."""
+    import duckdb
+
     found = duckdb.tokenize(query)
     bounds = [start for start, _ in found] + [len(query)]
     tokens = [
@@ -277,6 +292,9 @@ def run_query(
     Raises UnsafeQuery (refused before running), QueryTimeout, SnapshotMissing, or a duckdb.Error (bad SQL,
     refused file access, out of memory, ...) carrying DuckDB's one-line message.
     """
+    import duckdb
+    import pyarrow as pa
+
     query = check_read_only_sql(sql)
     info = snapshot_info(warehouse)
     if info is None:

@@ -59,7 +59,14 @@ def run_ingest(
 
     Raises FileNotFoundError before anything runs when a path does not exist. When another ingest into the
     same warehouse runs, waits for it (calling `on_wait` with a message) and then ingests what it left.
+    When no file under `paths` changed since the published snapshot was made (by the file index: one
+    stat per file, nothing read), neither Dagster nor any worker is started: there is nothing to do.
     """
+    started = time.perf_counter()
+    unchanged = _nothing_to_ingest(paths, warehouse)
+    if unchanged is not None:
+        unchanged.seconds = time.perf_counter() - started
+        return unchanged
     warnings.filterwarnings("ignore", module="dagster")
     import dagster as dg
 
@@ -111,6 +118,24 @@ def run_ingest(
             summary.published = bool(meta["published"])
     summary.snapshot = str(wh.snapshot_path(resources["warehouse"].db_path))
     return summary
+
+
+def _nothing_to_ingest(
+    paths: list[str | os.PathLike[str]] | None, warehouse: str | os.PathLike[str] | None
+) -> IngestSummary | None:
+    """The summary of a run with nothing to do, found without Dagster (see `file_index`), else None."""
+    from dagster_project.defs.warehouse.file_index import nothing_to_ingest
+    from nianbao import warehouse as wh
+
+    db_path = wh.resolve_warehouse_path(warehouse)
+    roots = [str(Path(p).absolute()) for p in paths] if paths else [str(wh.resolve_inbox_path())]
+    found = nothing_to_ingest(roots, db_path)
+    if found is None:
+        return None
+    seen, version = found
+    return IngestSummary(
+        files_seen=seen, unchanged=seen, warehouse_version=version, snapshot=str(wh.snapshot_path(db_path))
+    )
 
 
 class _ProgressBar:

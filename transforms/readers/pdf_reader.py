@@ -143,7 +143,7 @@ def _page_content_problem(page: Any) -> str | None:
 
 
 def _cause_name(exc: BaseException) -> str:
-    """The name of the underlying error where a library wraps it (PdfminerException(PDFPasswordIncorrect()))."""
+    """The name of the inner error of a wrapper such as PdfminerException(PDFPasswordIncorrect())."""
     inner = next((arg for arg in exc.args if isinstance(arg, BaseException)), None) or exc.__cause__
     return type(inner or exc).__name__
 

@@ -10,12 +10,14 @@ and then discovers only what the first one left, instead of parsing the same fil
 Steps hand over through files in `<warehouse dir>/.<stem>.work/<run_id>/`, not through the IO manager.
 """
 
+import os
 import shutil
 import time
 
 import dagster as dg
+import orjson
 
-from . import loader, progress
+from . import file_index, loader, progress
 from .checks import CHECK_SPECS, check_results
 from .discover import discover
 from .parse import parse_candidates
@@ -63,7 +65,11 @@ def discovered_files(
     if not config.paths and not inbox.dir_path.exists():
         paths = []  # no inbox yet: nothing to ingest (a path given explicitly must exist)
     known = loader.known_files(warehouse.db_path)
-    stats = discover(paths, known, work / "candidates.parquet", progress=progress.report)
+    index = file_index.read_index(warehouse.db_path)
+    stats = discover(paths, known, work / "candidates.parquet", progress=progress.report, index=index)
+    # What the file index will say once this batch is loaded (warehouse_load writes it after COMMIT).
+    roots = [os.path.abspath(p) for p in paths]
+    (work / "file_index.json").write_bytes(orjson.dumps({"roots": roots, "files": stats.signatures}))
     context.log.info(f"scanned {stats.files_seen} files, {stats.candidates} new or changed")
     for warning in stats.warnings:
         context.log.warning(warning)
@@ -153,6 +159,11 @@ def warehouse_load(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     started = loader.utcnow()
     progress.report("load", 0, None)
     stats = loader.load_batch(warehouse.db_path, work / "staging", context.run.run_id, started)
+    try:
+        _write_file_index(warehouse, work)
+    except Exception as exc:  # a cache: the load stands, the next run hashes what it cannot skip by stat
+        file_index.index_path(warehouse.db_path).unlink(missing_ok=True)
+        context.log.warning(f"file index not written ({type(exc).__name__}: {exc})")
     progress.report("load", 1, 1)
     context.log.info(f"load: {stats.as_dict()}")
     version = dg.DataVersion(str(stats.warehouse_version))
@@ -195,6 +206,16 @@ def warehouse_snapshot(
             "snapshot": dg.MetadataValue.path(str(wh.snapshot_path(warehouse.db_path))),
             "last_ingest_at": current.get("last_ingest_at"),
         },
+    )
+
+
+def _write_file_index(warehouse: WarehouseResource, work) -> None:
+    """The file index for the warehouse as this run left it (see `file_index`)."""
+    scanned = orjson.loads((work / "file_index.json").read_bytes())
+    version, last_ingest_at = loader.ingest_state(warehouse.db_path)
+    previous = file_index.read_index(warehouse.db_path)
+    file_index.write_index(
+        warehouse.db_path, previous, scanned["roots"], scanned["files"], version, last_ingest_at
     )
 
 

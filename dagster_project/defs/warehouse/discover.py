@@ -1,6 +1,7 @@
 """Find the files to ingest: walk the inputs, skip what the warehouse already holds, hash the rest.
 
-A file is skipped without being read when its path, size and mtime match the recorded version, and without
+A file is skipped without being read when its stat signature (size, mtime, inode) matches the file index
+(`file_index`; for a path the index does not know, size and mtime recorded in the warehouse), and without
 being parsed when its bytes hash to the recorded sha256 (touched but unchanged). Files whose bytes equal a
 file seen before (or earlier in this batch) are marked `same_sha` and never parsed.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +26,13 @@ import pyarrow.parquet as pq
 
 from transforms.readers import open_regular
 
+from .file_index import FileIndex
 from .loader import KnownFiles
 from .parse import read_failure
+from .walk import display_path, scan
 
-# Never reports, and transient: the demo generator's manifest, editor/OS droppings, partial downloads. No row.
-IGNORED_NAMES = frozenset({"manifest.csv", "Thumbs.db", ".DS_Store"})
-IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".swp")
+__all__ = ["discover", "display_path", "scan"]
+
 # Not a report format at all, by extension: accounted as `ignored` with this reason, never read or parsed.
 # (A report saved under a wrong name is still found by content: .txt/.htm/.pdf/.docx and names without
 # one of these extensions are read. Old .doc files are reports in a format we cannot read: quarantined.)
@@ -70,64 +72,19 @@ class DiscoverStats:
     ignored: int = 0
     resolved: int = 0  # placeholders of paths read at last (not files seen)
     warnings: list[str] = field(default_factory=list)
+    # display path -> [size, mtime_ns, inode, sha256 or placeholder] of every file known or read (not of
+    # what could not be read: that is tried again): the file index once this batch is loaded
+    signatures: dict[str, list] = field(default_factory=dict, repr=False)
 
     @property
     def candidates(self) -> int:
         return self.to_parse + self.same_sha + self.vanished + self.unreadable + self.ignored
 
 
-def display_path(raw: bytes) -> str:
-    """A UTF-8 string for any path bytes (non-UTF-8 names keep their bytes visible as escapes)."""
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def is_ignored(name: bytes) -> bool:
-    text = name.decode("utf-8", "replace")
-    return text.startswith((".", "~$")) or text in IGNORED_NAMES or text.endswith(IGNORED_SUFFIXES)
-
-
 def not_a_report(name: bytes) -> str | None:
     """What the file is, when its extension says it cannot be a report (see NOT_REPORTS), else None."""
     suffix = os.path.splitext(name.decode("utf-8", "replace"))[1].lower()
     return NOT_REPORTS.get(suffix)
-
-
-def scan(
-    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[bytes, OSError], None] | None = None
-) -> Iterator[tuple[bytes, int, int]]:
-    """(absolute path bytes, size, mtime_ns) of every regular file under `paths`, sorted, no symlinks.
-
-    A folder that cannot be listed is passed to `on_error` (it used to vanish silently).
-    """
-    for root in sorted({os.fsencode(os.path.abspath(p)) for p in paths}):
-        if os.path.isfile(root) and not os.path.islink(root):
-            st = os.stat(root)
-            yield root, st.st_size, st.st_mtime_ns
-            continue
-        stack = [root]
-        while stack:
-            directory = stack.pop()
-            try:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            except OSError as exc:
-                if on_error:
-                    on_error(directory, exc)
-                continue
-            subdirs = []
-            for entry in entries:
-                if is_ignored(entry.name):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    subdirs.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except FileNotFoundError:
-                        continue
-                    yield entry.path, st.st_size, st.st_mtime_ns
-            stack.extend(reversed(subdirs))
 
 
 def sha256_file(raw_path: bytes) -> str:
@@ -151,12 +108,40 @@ def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
             raise FileNotFoundError(errno.ENOENT, "no such file or folder", os.fspath(path))
 
 
+def unchanged_by_stat(
+    path: str, signature: tuple[int, int, int], index: FileIndex, known: KnownFiles
+) -> str | None:
+    """The sha256 of a file that did not change since it was recorded, judged by its stat alone; else None.
+
+    The index knows size, mtime and inode; for a path it does not know (no index yet, or a warehouse made
+    before it existed) the size and mtime recorded in `core.ingest_files` decide, unless what is recorded
+    is a placeholder (a file that could not be read is tried again).
+    """
+    verdict = index.unchanged(path, signature)
+    if verdict is not None:
+        return index.sha256(path) if verdict else None
+    recorded = known.by_path.get(path)
+    if (
+        recorded
+        and recorded[0] == signature[0]
+        and recorded[1] == signature[1]
+        and not recorded[2].startswith(PLACEHOLDER)
+    ):
+        return recorded[2]
+    return None
+
+
 def discover(
-    paths: Iterable[str | os.PathLike[str]], known: KnownFiles, out_file: Path, progress=None
+    paths: Iterable[str | os.PathLike[str]],
+    known: KnownFiles,
+    out_file: Path,
+    progress=None,
+    index: FileIndex | None = None,
 ) -> DiscoverStats:
     """Write the candidate files (CANDIDATE_SCHEMA) to `out_file` and return the counts."""
     paths = list(paths)
     check_paths(paths)
+    index = index or FileIndex()
     stats = DiscoverStats()
     rows: dict[str, list] = {name: [] for name in CANDIDATE_SCHEMA.names}
     batch_shas: dict[str, str] = {}
@@ -181,23 +166,21 @@ def discover(
         detail = f"文件夹无法读取 / cannot read this folder ({exc.strerror}): the files in it were not seen"
         add(path, raw, 0, 0, key, "unreadable", reason="permission_denied", detail=detail)
 
-    for raw, size, mtime_ns in scan(paths, on_error=unlisted):
+    for raw, size, mtime_ns, inode in scan(paths, on_error=unlisted):
         stats.files_seen += 1
         if progress and stats.files_seen % 1000 == 0:
             progress("scan", stats.files_seen, None)
         path = display_path(raw)
         recorded = known.by_path.get(path)
-        if (
-            recorded
-            and recorded[0] == size
-            and recorded[1] == mtime_ns
-            and not recorded[2].startswith(PLACEHOLDER)
-        ):
+        same = unchanged_by_stat(path, (size, mtime_ns, inode), index, known)
+        if same is not None:
             stats.unchanged += 1
+            stats.signatures[path] = [size, mtime_ns, inode, same]
             continue
         what = not_a_report(os.path.basename(raw))
         if what:
             sha = placeholder_key(raw, size, mtime_ns)
+            stats.signatures[path] = [size, mtime_ns, inode, sha]
             if recorded and recorded[2] == sha:
                 stats.unchanged += 1
                 continue
@@ -216,6 +199,7 @@ def discover(
             setattr(stats, action, getattr(stats, action) + 1)
             add(path, raw, size, mtime_ns, sha, action, reason=reason, detail=detail)
             continue
+        stats.signatures[path] = [size, mtime_ns, inode, sha]
         if recorded and recorded[2].startswith(PLACEHOLDER):
             stats.resolved += 1  # read at last: the placeholder row goes, the real outcome follows
             add(path, raw, size, mtime_ns, recorded[2], "resolved")

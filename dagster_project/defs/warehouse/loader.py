@@ -220,6 +220,18 @@ def _quote(text: str | None) -> str:
     return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
 
+def _iso_z(moment: dt.datetime | None) -> str | None:
+    """A UTC timestamp as the snapshot info JSON writes it."""
+    return moment.isoformat() + "Z" if moment else None
+
+
+def ingest_state(path: Path) -> tuple[int, str | None]:
+    """(warehouse version, last_ingest_at) as `publish` will write them into the snapshot info."""
+    with writer_lock(path), open_writer(path) as con:
+        last = con.execute("SELECT max(finished_at) FROM core.ingest_runs").fetchall()[0][0]
+        return warehouse_version(con), _iso_z(last)
+
+
 def warehouse_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(
         con.execute("SELECT coalesce(max(warehouse_version), 0) FROM core.ingest_runs").fetchall()[0][0]
@@ -437,7 +449,7 @@ def publish(path: Path, *, force: bool = False) -> dict | None:
             "version": version,
             "file": target.name,
             "published_at": published_at.isoformat() + "Z",
-            "last_ingest_at": last_ingest.isoformat() + "Z" if last_ingest else None,
+            "last_ingest_at": _iso_z(last_ingest),
             "counts": counts,
         }
         _atomic_write(info_path, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))

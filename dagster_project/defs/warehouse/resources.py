@@ -1,7 +1,7 @@
 """Paths and parser settings as Dagster resources (tests point them at temporary folders).
 
-Defaults come from the environment when the definitions load: NIANBAO_WAREHOUSE (else data/warehouse.duckdb)
-and NIANBAO_INBOX (else data/inbox), relative to the working directory of the process.
+Defaults come from the environment when the definitions load (`nianbao.warehouse`): NIANBAO_WAREHOUSE (else
+data/warehouse.duckdb) and NIANBAO_INBOX (else data/inbox), relative to the working directory of the process.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ import dagster as dg
 from nianbao import warehouse as wh
 
 from .parse import DEFAULT_EXTRACTOR
-
-ENV_INBOX = "NIANBAO_INBOX"
-DEFAULT_INBOX = "data/inbox"
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -65,6 +62,6 @@ class ParserResource(dg.ConfigurableResource):
 def default_resources(warehouse: str | None = None, inbox: str | None = None) -> dict:
     return {
         "warehouse": WarehouseResource(path=str(wh.resolve_warehouse_path(warehouse))),
-        "inbox": InboxResource(path=inbox or os.environ.get(ENV_INBOX) or DEFAULT_INBOX),
+        "inbox": InboxResource(path=str(wh.resolve_inbox_path(inbox))),
         "parser": ParserResource(workers=min(2, os.cpu_count() or 1)),
     }

@@ -12,8 +12,8 @@ import time
 import dagster as dg
 
 from .assets import ingest_job
-from .discover import scan
 from .resources import InboxResource
+from .walk import scan
 
 
 def inbox_state(inbox: InboxResource, now_ns: int | None = None) -> dict:
@@ -22,11 +22,11 @@ def inbox_state(inbox: InboxResource, now_ns: int | None = None) -> dict:
     digest = hashlib.sha256()
     files = unsettled = 0
     max_mtime = 0
-    for raw, size, mtime_ns in scan([inbox.dir_path]):
+    for raw, size, mtime_ns, inode in scan([inbox.dir_path]):
         if now_ns - mtime_ns < settle_ns:
             unsettled += 1
             continue
-        digest.update(b"%s\0%d\0%d\n" % (raw, size, mtime_ns))
+        digest.update(b"%s\0%d\0%d\0%d\n" % (raw, size, mtime_ns, inode))
         files += 1
         max_mtime = max(max_mtime, mtime_ns)
     return {"digest": digest.hexdigest(), "files": files, "max_mtime_ns": max_mtime, "unsettled": unsettled}

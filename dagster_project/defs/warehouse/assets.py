@@ -20,7 +20,7 @@ import orjson
 from . import file_index, loader, progress
 from .checks import CHECK_SPECS, check_results
 from .discover import discover
-from .parse import parse_candidates
+from .parse import files_to_parse, parse_candidates
 from .resources import InboxResource, ParserResource, WarehouseResource
 
 POOL = "nianbao_warehouse"
@@ -103,9 +103,11 @@ def parsed_records(
     out = work / "staging"
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    known = loader.known_localities(warehouse.db_path)
+    # Learning the localities builds the gazetteer: only worth it when there is something to parse.
+    candidates = work / "candidates.parquet"
+    known = loader.known_localities(warehouse.db_path) if files_to_parse(candidates) else {}
     stats = parse_candidates(
-        work / "candidates.parquet",
+        candidates,
         out,
         extractor_ref=parser.extractor,
         quarantine_dir=warehouse.quarantine_dir,

@@ -143,6 +143,12 @@ def write_tables(batch: TableBatch, out_dir: Path, stem: str) -> None:
             pq.write_table(table, out_dir / name / f"{stem}.parquet", compression="zstd")
 
 
+def files_to_parse(candidates_file: Path) -> int:
+    """How many candidates have the action `parse`."""
+    actions = pq.read_table(candidates_file, columns=["action"])["action"]
+    return pc.sum(pc.equal(actions, "parse")).as_py() or 0
+
+
 def parse_candidates(
     candidates_file: Path,
     out_dir: Path,

@@ -4,6 +4,11 @@ This is what a competent analyst would write in an afternoon to pull the header 
 of text reports: decode (UTF-8, else GB18030), one regex per field over the whole text for both the
 `label | value |` and the `label：value` layouts, collect dicts, build a DataFrame. It is kept honest: no
 deliberate slowness, and it is measured on the same files as nianbao.
+
+    python -m bench.baseline_re_pandas [--duckdb OUT.duckdb] FILE_OR_DIR...
+
+As a process of its own it is the whole-process baseline; with --duckdb it also loads the frame into a
+DuckDB table (the baseline of an ingest).
 """
 
 from __future__ import annotations
@@ -53,6 +58,22 @@ def run(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame([extract(path) for path in paths])
 
 
+def main(argv: list[str]) -> int:
+    database = None
+    if argv[:1] == ["--duckdb"]:
+        database, argv = argv[1], argv[2:]
+    paths = []
+    for arg in map(Path, argv):
+        paths += sorted(p for p in arg.rglob("*") if p.is_file()) if arg.is_dir() else [arg]
+    frame = run(paths)
+    if database:
+        import duckdb
+
+        with duckdb.connect(database) as con:
+            con.execute("CREATE OR REPLACE TABLE reports AS SELECT * FROM frame")
+    print(f"{len(frame)} rows")
+    return 0
+
+
 if __name__ == "__main__":
-    frame = run([Path(p) for p in sys.argv[1:]])
-    print(frame.to_string())
+    raise SystemExit(main(sys.argv[1:]))

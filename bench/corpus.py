@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -68,3 +69,17 @@ def sample(corpus: Corpus, suffix: str, limit: int) -> list[Path]:
         return paths
     step = len(paths) / limit
     return [paths[int(i * step)] for i in range(limit)]
+
+
+def subset(corpus: Corpus, suffixes: tuple[str, ...], dest: Path, limit: int | None = None) -> list[Path]:
+    """Up to `limit` files with one of `suffixes` (spread over the corpus, see `sample`) linked into a
+    folder of their own, so a command can be given the folder as a user would."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    paths = sorted(p for p in corpus.reports.iterdir() if p.suffix in suffixes)
+    if limit is not None and len(paths) > limit:
+        step = len(paths) / limit
+        paths = [paths[int(i * step)] for i in range(limit)]
+    for path in paths:
+        os.link(path, dest / path.name)
+    return sorted(dest.iterdir())

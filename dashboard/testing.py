@@ -37,7 +37,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(
-    warehouse_path: str | os.PathLike[str], port: int | None = None, timeout_s: float = 60
+    warehouse_path: str | os.PathLike[str], port: int | None = None, timeout_s: float = 300
 ) -> Iterator[str]:
     """`nianbao dashboard` on a free localhost port; yields its base URL, stops it on exit."""
     port = port or free_port()
@@ -100,18 +100,19 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
 
-def wait_ready(page, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit finished running the page script (no running indicator, app rendered)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+def wait_ready(page, timeout_ms: int = 180_000) -> None:
+    """Wait until Streamlit finished running the page script: the app's own state (not running, title
+    drawn, nothing left stale from a previous run), never a timer. The limit is generous because a loaded
+    machine can take tens of seconds for a page run that takes one on an idle one."""
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && document.querySelector('[data-testid="stMainBlockContainer"] h1');
+                && document.querySelector('[data-testid="stMainBlockContainer"] h1')
+                && !document.querySelector('[data-stale="true"]');
         }""",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(300)
 
 
 def page_url(base_url: str, name: str) -> str:
@@ -125,7 +126,7 @@ MATRIX = ".st-key-ex_matrix .js-plotly-plot"  # the exchange page's country × y
 def click_busiest_square(page) -> None:
     """Click the square of the country × year chart with most activities."""
     page.wait_for_function(
-        f"() => document.querySelector('{MATRIX}')?._fullData?.[0]?.marker?.color", timeout=20_000
+        f"() => document.querySelector('{MATRIX}')?._fullData?.[0]?.marker?.color", timeout=180_000
     )
     index = page.evaluate(
         f"""() => {{
@@ -139,5 +140,5 @@ def click_busiest_square(page) -> None:
     if box is None:
         raise AssertionError("no square in the country × year chart")
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
+    page.wait_for_function("() => location.search.includes('d_country=')", timeout=180_000)
     wait_ready(page)

@@ -66,7 +66,7 @@ def test_sigkill_mid_run_leaves_previous_state(tmp_path: Path) -> None:
     first = build_corpus(tmp_path / "first")
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     proc = ingest_process(warehouse, [first])
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=900)
     assert proc.returncode == 0, err
     before = state(warehouse)
     assert before[0] == 1
@@ -89,7 +89,7 @@ def test_sigkill_mid_run_leaves_previous_state(tmp_path: Path) -> None:
     assert rolled_back >= 1
 
     proc = ingest_process(warehouse, [first, second])
-    _, err = proc.communicate(timeout=300)
+    _, err = proc.communicate(timeout=900)
     assert proc.returncode == 0, err
     after = state(warehouse)
     assert after[0] == 2 and after[2] == 2 and after[3] == 9 + 200
@@ -97,7 +97,7 @@ def test_sigkill_mid_run_leaves_previous_state(tmp_path: Path) -> None:
     # the same as an uninterrupted run on a fresh warehouse
     fresh = tmp_path / "fresh" / "warehouse.duckdb"
     proc = ingest_process(fresh, [first])
-    proc.communicate(timeout=120)
+    proc.communicate(timeout=900)
     proc = ingest_process(fresh, [first, second])
-    proc.communicate(timeout=300)
+    proc.communicate(timeout=900)
     assert state(fresh)[1] == after[1]

@@ -202,7 +202,7 @@ def test_reader_holding_the_snapshot_does_not_block_ingestion(loaded) -> None:
         materialize(warehouse, [corpus, corpus.parent / "more"])
         assert wh.snapshot_info(warehouse)["version"] == 2
         assert query(warehouse, "SELECT count(*) FROM ingest_files") == [(10,)]
-        out, _ = reader.communicate("\n", timeout=30)
+        out, _ = reader.communicate("\n", timeout=300)
         assert out.strip() == "9"  # the reader kept its consistent (old) snapshot
     finally:
         reader.kill()

@@ -38,7 +38,7 @@ def _runner(wh: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(warehouse.ENV_WAREHOUSE, str(wh))
 
     def run(page: str = "overview", **query_params: str | list[str]) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=60)
+        at = AppTest.from_file(str(APP), default_timeout=300)
         for key, value in query_params.items():
             at.query_params[key] = value
         at.run()
@@ -78,7 +78,7 @@ def test_without_a_snapshot_the_dashboard_says_run_ingest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(warehouse.ENV_WAREHOUSE, str(tmp_path / "nothing.duckdb"))
-    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    at = AppTest.from_file(str(APP), default_timeout=300).run()
     assert not at.exception
     assert "还没有数据" in at.title[0].value
     assert any("nianbao ingest" in i.value for i in at.info)

@@ -55,6 +55,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(180_000)  # generous: a loaded machine is slow, the waits are on app state
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -107,7 +108,7 @@ def test_clicking_the_country_year_chart_shows_evidence(
             ).fetchall()
         ]
     assert len(expected) >= 2  # the busiest square
-    page.get_by_text(f"共 {len(expected)} 项活动").first.wait_for(timeout=20_000)
+    page.get_by_text(f"共 {len(expected)} 项活动").first.wait_for()
     evidence = page.evaluate(HIGHLIGHT_JS)
     assert evidence, "no highlighted evidence after the click"
     assert all(any(e.strip() in x for x in expected) for e in evidence), evidence

@@ -28,7 +28,7 @@ _JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd
 def _junk_ratio(text: str) -> float:
     """Share of characters that never occur in a real report (controls, private use, U+FFFD)."""
     sample = text[:_SAMPLE_BYTES]
-    if not sample:
+    if not sample or _JUNK.search(sample) is None:  # a clean text is scanned once, nothing collected
         return 0.0
     return len(_JUNK.findall(sample)) / len(sample)
 
@@ -37,7 +37,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     """The codec name when `data` looks like BOM-less UTF-16 (NULs on one byte parity only), else None."""
     sample = data[: _SAMPLE_BYTES - _SAMPLE_BYTES % 2]
     pairs = len(sample) // 2
-    if pairs == 0:
+    if pairs == 0 or b"\0" not in sample:  # no NUL byte at all: not UTF-16 (and no copies made)
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
@@ -107,7 +107,7 @@ def decode_text_with_warnings(data: bytes, path: str) -> tuple[str, str, tuple[s
     if _junk_ratio(text) > MAX_JUNK_RATIO:
         raise UnreadableFile(path, "binary data, not a text report (too many control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text or text.isspace():
         raise UnreadableFile(path, "file contains only whitespace")
     return text, encoding, warnings
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import json
 import multiprocessing
 import os
@@ -109,6 +110,9 @@ def extract_in_order(paths: list[Path], as_json: bool, workers: int) -> Iterator
         yield from (extract_one(path, as_json) for path in rest)
         return
     size = max(1, min(MAX_BATCH, len(rest) // (workers * TASKS_PER_WORKER * 2)))
+    # The workers share the tables built so far, copy-on-write; frozen, the garbage collector in each
+    # worker leaves them alone instead of touching (and so copying) every page that holds them.
+    gc.freeze()
     with _pool_context().Pool(workers) as pool:
         pending: collections.deque = collections.deque()
         for batch in _batches(rest, size):

@@ -38,6 +38,7 @@ from pathlib import Path
 from bench import commands, pages, parse, profile, queries, report
 from bench import corpus as corpora
 from bench import ingest as ing
+from bench.measure import parallel_scaling
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "000_b1d8bfba56152971.txt"
@@ -65,6 +66,7 @@ def machine() -> dict:
         "duckdb": duckdb.__version__,
         "dagster": dagster.__version__,
         "loadavg_start": _loadavg(),
+        "parallel_start": parallel_scaling(len(os.sched_getaffinity(0))),
     }
 
 
@@ -253,6 +255,7 @@ def run_all(args: argparse.Namespace) -> dict:
     if not args.no_profile:
         profile_stage(run, base, txt)
     run.results["loadavg_end"] = _loadavg()
+    run.results["parallel_end"] = parallel_scaling(run.results["machine"]["cpus"])
     run.results["total_seconds"] = time.perf_counter() - started
     run.save()
     if not args.keep:

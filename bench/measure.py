@@ -139,3 +139,24 @@ def summary(runs: Sequence[Measured]) -> dict:
         "cpu_seconds": Spread.of([r.cpu_seconds for r in runs]).as_dict(),
         "peak_rss_mb": max(r.peak_rss_mb for r in runs),
     }
+
+
+_SPIN = (
+    "import time\nt, n = time.perf_counter(), 0\nwhile time.perf_counter() - t < {s}:\n    n += 1\nprint(n)"
+)
+
+
+def parallel_scaling(processes: int, seconds: float = 2.0) -> float:
+    """How much more CPU-bound work `processes` processes get done together than one alone, now.
+
+    On a dedicated machine this is close to the number of cores; on a shared virtual machine it can be
+    far less, and it bounds what any pool (`nianbao extract`, the ingest workers) can gain here.
+    """
+    import sys
+
+    def work(count: int) -> int:
+        cmd = [sys.executable, "-c", _SPIN.format(s=seconds)]
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(count)]
+        return sum(int(p.communicate()[0]) for p in procs)
+
+    return work(processes) / max(1, work(1))

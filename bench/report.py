@@ -338,6 +338,9 @@ def render(r: dict) -> str:
         f"- Python {m['python']}, DuckDB {m['duckdb']}, Dagster {m['dagster']}; load average at start "
         f"{m['loadavg_start']}, at end {r.get('loadavg_end', '?')} (the machine is shared: other "
         "sessions run their tests on it, so absolute numbers move; compare figures measured side by side)",
+        f"- {m['cpus']} CPU-bound processes together did {m.get('parallel_start', 0):.2f}x the work of one "
+        f"alone at the start, {r.get('parallel_end', 0):.2f}x at the end (`bench.measure.parallel_scaling`): "
+        "what any pool of workers can gain on this machine at that moment",
         f"- run at {r['started_at']}, {r.get('total_seconds', 0) / 60:.1f} min in all: `{r['command']}`",
         "",
         "## What a user gets (whole process, single pass, start-up included)",

@@ -145,6 +145,7 @@ def test_the_map_draws_without_network_and_a_country_click_drills_down(
     base_url: str, dashboard_warehouse: Path, browser, shots: Path
 ) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(180_000)
     outside: list[str] = []
 
     def only_the_dashboard(route) -> None:
@@ -158,9 +159,7 @@ def test_the_map_draws_without_network_and_a_country_click_drills_down(
     page = context.new_page()
     page.goto(page_url(base_url, "exchange"))
     wait_ready(page)
-    page.wait_for_function(
-        f"() => document.querySelectorAll('{MAP} .choroplethlocation').length > 150", timeout=30_000
-    )
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP} .choroplethlocation').length > 150")
     assert page.locator(f"{MAP} .scattergeo path.point").count() >= 5  # the placed partner cities
     assert outside == [], outside
     # click the country with the most activities: the drill-down lists exactly its activities
@@ -177,7 +176,7 @@ def test_the_map_draws_without_network_and_a_country_click_drills_down(
     box = country.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("() => location.search.includes('d_country=')", timeout=20_000)
+    page.wait_for_function("() => location.search.includes('d_country=')")
     wait_ready(page)
     assert parse_qs(urlparse(page.url).query)["d_country"] == [code]
     with warehouse.connect(dashboard_warehouse) as con:
@@ -186,7 +185,7 @@ def test_the_map_draws_without_network_and_a_country_click_drills_down(
             " WHERE c.country_code = ? AND a.report_status = 'current'",
             [code],
         ).fetchone()
-    page.get_by_text(f"共 {n:,} 项活动").first.wait_for(timeout=20_000)
+    page.get_by_text(f"共 {n:,} 项活动").first.wait_for()
     assert page.locator(ERROR).count() == 0 and outside == []
     page.screenshot(path=str(shots / "exchange_map.png"), full_page=False)
     context.close()
@@ -195,13 +194,13 @@ def test_the_map_draws_without_network_and_a_country_click_drills_down(
 @pytest.mark.parametrize("name", ["overview", "finances", "exchange"])
 def test_a_laptop_half_screen_keeps_numbers_whole(browser, base_url: str, shots: Path, name: str) -> None:
     context = browser.new_context(viewport={"width": 800, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(180_000)
     page = context.new_page()
     page.goto(page_url(base_url, name))
     wait_ready(page)
     # the page style (st.html) mounts with the page: wait for it to narrow the sidebar to ≤ 30 % of the width
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().width <= 240",
-        timeout=20_000,
     )
     cut = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stMetric"], [data-testid="stMetric"] *')]
@@ -225,10 +224,11 @@ def test_a_laptop_half_screen_keeps_numbers_whole(browser, base_url: str, shots:
 
 def test_the_institution_profile_prints_cleanly(browser, base_url: str, shots: Path) -> None:
     context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(180_000)
     page = context.new_page()
     page.goto(f"{base_url}/institutions?inst=12330500676151570Y")
     wait_ready(page)
-    page.get_by_text("打印 / 存为 PDF").first.wait_for(timeout=20_000)
+    page.get_by_text("打印 / 存为 PDF").first.wait_for()
     page.emulate_media(media="print")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.get_by_text("打印 / 存为 PDF").first.is_visible()

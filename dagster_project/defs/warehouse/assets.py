@@ -98,6 +98,11 @@ def parsed_records(
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     known = loader.known_localities(warehouse.db_path)
+    runner = None
+    if parser.dask_scheduler:
+        from .parse_dask import DaskCluster  # imports dask.distributed: only when a cluster is configured
+
+        runner = DaskCluster(parser.dask_scheduler)
     stats = parse_candidates(
         work / "candidates.parquet",
         out,
@@ -107,6 +112,7 @@ def parsed_records(
         chunk_size=parser.chunk_size,
         require_valid_uscc=parser.require_valid_uscc,
         known_localities=known,
+        runner=runner,
         progress=progress.report,
     )
     seconds = time.perf_counter() - started
@@ -116,6 +122,9 @@ def parsed_records(
             "failed": stats.failed,
             "same_sha": stats.same_sha,
             "chunks": stats.chunks,
+            "chunks_retried": stats.retried,
+            "dask_scheduler": parser.dask_scheduler or "none (local)",
+            "chunks_by_dask_worker": dict(sorted(stats.by_worker.items())),
             "known_partner_localities": len(known),
             "seconds": round(seconds, 2),
             "files_per_second": round(stats.parsed / seconds, 1) if stats.parsed and seconds else 0.0,

@@ -1,0 +1,152 @@
+"""Parse chunks on a Dask cluster (`dask.distributed`) instead of the local process pool.
+
+Only imported when a scheduler address is configured (`nianbao ingest --dask`, `NIANBAO_DASK_SCHEDULER`,
+`ParserResource.dask_scheduler`). The workers need this project installed (same lock file) and must see the
+report files and the warehouse's quarantine folder at the same paths as this process (a shared filesystem);
+they hand back each chunk's Parquet bytes, and this process alone writes the staging folder and loads DuckDB.
+
+Retries are Dask's: when a worker dies, the scheduler re-runs the chunks it was parsing on another worker,
+and fails a chunk that was on more than `distributed.scheduler.allowed-failures` (default 3) dying workers.
+On the worker, each chunk is parsed in a child process of its own (one per worker thread), so the per-file
+time limit (SIGALRM, main thread only) holds as in the local pool, and a parser crash kills only the child.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from multiprocessing import get_context
+
+from distributed import Client, KilledWorker, as_completed, get_worker
+
+from .parse import ChunkFailed, ChunkOutput, ChunkTask, ParseSettings, parse_chunk
+
+CONNECT_TIMEOUT_S = 60  # to reach the scheduler, and for it to have a first worker
+CHILD_RESTARTS = 2  # a chunk whose parse process died is retried on the workers this many times
+
+
+class DaskCluster:
+    """A `ChunkRunner` on the Dask scheduler at `address` (e.g. tcp://scheduler:8786)."""
+
+    def __init__(self, address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+        self.address = address
+        self.timeout_s = timeout_s
+
+    def map(self, tasks: Iterable[ChunkTask], settings: ParseSettings) -> Iterator[ChunkOutput]:
+        tasks = iter(tasks)
+        first = next(tasks, None)
+        if first is None:
+            return
+        with Client(self.address, timeout=self.timeout_s, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=self.timeout_s)
+            check_shared_paths(client, [first.rows[0]["raw_path"], settings.quarantine_dir])
+            shared = client.scatter(settings, broadcast=True)  # once per worker, not once per chunk
+            run = uuid.uuid4().hex[:12]
+            by_key: dict[str, ChunkTask] = {}
+            running = as_completed()
+
+            def submit(task: ChunkTask) -> None:
+                key = f"nianbao-parse-{run}-{task.no}"
+                by_key[key] = task
+                running.add(
+                    client.submit(parse_on_worker, task, shared, key=key, pure=False, retries=CHILD_RESTARTS)
+                )
+
+            submit(first)
+            # A bounded queue: two chunks per worker thread in flight, counted when the run starts.
+            for task in islice(tasks, 2 * sum(client.nthreads().values()) - 1):
+                submit(task)
+            for future in running:
+                task = by_key.pop(future.key)
+                try:
+                    output = future.result()
+                except KilledWorker as exc:
+                    raise ChunkFailed(f"Dask workers died while parsing {task.describe()}: {exc}") from exc
+                except BrokenProcessPool as exc:
+                    raise ChunkFailed(f"parse processes died while parsing {task.describe()}") from exc
+                future.release()
+                yield output
+                following = next(tasks, None)
+                if following is not None:
+                    submit(following)
+
+
+def check_shared_paths(client: Client, paths: list[bytes | str]) -> None:
+    """Fail before parsing when a worker cannot see a report file or the quarantine folder's parent."""
+    answers = client.run(_missing_paths, paths)
+    blind = {worker: missing for worker, missing in answers.items() if missing}
+    if blind:
+        listing = "; ".join(f"{worker}: {', '.join(missing)}" for worker, missing in sorted(blind.items()))
+        raise ChunkFailed(
+            "Dask workers cannot see these paths (report files and the warehouse's quarantine folder must be "
+            f"on a filesystem shared with the workers, at the same paths): {listing}"
+        )
+
+
+def _missing_paths(paths: list[bytes | str]) -> list[str]:
+    """On each worker: the paths it cannot see (a quarantine folder not made yet: its parent then)."""
+    missing = []
+    for path in paths:
+        target = os.fsdecode(path)
+        if not (os.path.exists(target) or os.path.isdir(os.path.dirname(target))):
+            missing.append(target)
+    return missing
+
+
+# ---------------------------------------------------------------------------------------------------------
+# On the worker
+# ---------------------------------------------------------------------------------------------------------
+
+_children: ProcessPoolExecutor | None = None
+_children_lock = threading.Lock()
+
+
+def parse_on_worker(task: ChunkTask, settings: ParseSettings) -> ChunkOutput:
+    """The Dask task: parse the chunk in this worker's child processes, tagged with the worker's address."""
+    worker = get_worker()
+    pool = _child_pool(worker.state.nthreads)
+    try:
+        output = pool.submit(parse_chunk, task, settings).result()
+    except BrokenProcessPool:
+        _drop_child_pool(pool)
+        raise  # Dask retries the task (retries=CHILD_RESTARTS)
+    output.worker = worker.address
+    return output
+
+
+def _child_pool(size: int) -> ProcessPoolExecutor:
+    global _children
+    with _children_lock:
+        if _children is None:
+            _children = ProcessPoolExecutor(
+                max_workers=size,
+                mp_context=get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+        return _children
+
+
+def _drop_child_pool(pool: ProcessPoolExecutor) -> None:
+    global _children
+    with _children_lock:
+        if _children is pool:
+            _children = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a child: end when its Dask worker is gone (a killed worker leaves no parse process behind)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -23,7 +23,6 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
@@ -211,8 +210,8 @@ class LocalPool:
     """Chunks on `workers` spawned processes, a few in flight at a time.
 
     A worker that dies (kill -9, the OOM killer, a crash in a C parser) breaks a ProcessPoolExecutor as a
-    whole: every chunk then in flight is re-run in a fresh pool. A chunk that was in flight when more than
-    `retries` workers died fails the run.
+    whole: the chunks then in flight are re-run in a fresh pool, one at a time, then the rest as before. A
+    chunk that was being parsed when more than `retries` workers died fails the run.
     """
 
     def __init__(self, workers: int, retries: int = CHUNK_RETRIES) -> None:
@@ -220,24 +219,34 @@ class LocalPool:
         self.retries = retries
 
     def map(self, tasks: Iterable[ChunkTask], settings: ParseSettings) -> Iterator[ChunkOutput]:
-        todo: Iterator[ChunkTask] = iter(tasks)
+        todo = iter(tasks)
+        suspects: list[ChunkTask] = []  # in flight when a worker died
         deaths: Counter[int] = Counter()
-        while lost := (yield from self._one_pool(todo, settings, deaths)):
+        while True:
+            if suspects:
+                # One at a time: a chunk that kills its worker again is then the only one blamed.
+                queue = iter(suspects)
+                lost = yield from self._one_pool(queue, settings, deaths, in_flight=1)
+                suspects = list(queue)
+            else:
+                lost = yield from self._one_pool(todo, settings, deaths, in_flight=2 * self.workers)
+                if not lost:
+                    return
             for task in lost:
                 deaths[task.no] += 1
                 if deaths[task.no] > self.retries:
                     raise ChunkFailed(
                         f"a parse worker died {deaths[task.no]} times while parsing {task.describe()}"
                     )
-            todo = chain(lost, todo)
+            suspects = lost + suspects
 
     def _one_pool(
-        self, todo: Iterator[ChunkTask], settings: ParseSettings, deaths: Counter[int]
+        self, todo: Iterator[ChunkTask], settings: ParseSettings, deaths: Counter[int], in_flight: int
     ) -> Generator[ChunkOutput, None, list[ChunkTask]]:
         """Run chunks from `todo` until none is left or a worker dies; return the chunks lost then."""
         # spawn: the caller (Dagster, Streamlit) has threads; forking those is unsafe.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, in_flight), mp_context=context) as pool:
             pending: dict[Future[ChunkOutput], ChunkTask] = {}
 
             def submit_next() -> None:
@@ -245,7 +254,7 @@ class LocalPool:
                 if task is not None:
                     pending[pool.submit(parse_chunk, task, settings)] = task
 
-            for _ in range(self.workers * 2):  # bounded queue: only a few chunks in flight
+            for _ in range(in_flight):  # bounded queue: only a few chunks in flight
                 submit_next()
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -27,7 +27,7 @@ from distributed import Client, KilledWorker, as_completed, get_worker
 
 from .parse import ChunkFailed, ChunkOutput, ChunkTask, ParseSettings, parse_chunk
 
-CONNECT_TIMEOUT_S = 60  # to reach the scheduler, and for it to have a first worker
+CONNECT_TIMEOUT_S = 30  # to reach the scheduler, and for it to have a first worker
 CHILD_RESTARTS = 2  # a chunk whose parse process died is retried on the workers this many times
 
 
@@ -43,13 +43,12 @@ class DaskCluster:
         first = next(tasks, None)
         if first is None:
             return
-        with Client(self.address, timeout=self.timeout_s, set_as_default=False) as client:
-            client.wait_for_workers(1, timeout=self.timeout_s)
+        with self._connect() as client:
             check_shared_paths(client, [first.rows[0]["raw_path"], settings.quarantine_dir])
             shared = client.scatter(settings, broadcast=True)  # once per worker, not once per chunk
             run = uuid.uuid4().hex[:12]
             by_key: dict[str, ChunkTask] = {}
-            running = as_completed()
+            running = as_completed(loop=client.loop)
 
             def submit(task: ChunkTask) -> None:
                 key = f"nianbao-parse-{run}-{task.no}"
@@ -75,6 +74,21 @@ class DaskCluster:
                 following = next(tasks, None)
                 if following is not None:
                     submit(following)
+
+    def _connect(self) -> Client:
+        """A client of the scheduler once it has a worker; a clear error naming the address otherwise."""
+        try:
+            client = Client(self.address, timeout=self.timeout_s, set_as_default=False)
+        except OSError as exc:  # `from None`: the CLI prints the innermost cause, which lacks the address
+            raise ConnectionError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
+        try:
+            client.wait_for_workers(1, timeout=self.timeout_s)
+        except TimeoutError:
+            client.close()
+            raise ConnectionError(
+                f"the Dask scheduler at {self.address} has had no worker for {self.timeout_s} s"
+            ) from None
+        return client
 
 
 def check_shared_paths(client: Client, paths: list[bytes | str]) -> None:
@@ -116,7 +130,7 @@ def parse_on_worker(task: ChunkTask, settings: ParseSettings) -> ChunkOutput:
     except BrokenProcessPool:
         _drop_child_pool(pool)
         raise  # Dask retries the task (retries=CHILD_RESTARTS)
-    output.worker = worker.address
+    output.worker = str(worker.name)  # its address unless started with --name
     return output
 
 

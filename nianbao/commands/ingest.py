@@ -35,6 +35,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     chunks_retried: int = 0
     chunks_by_dask_worker: dict[str, int] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # Dagster step -> its duration (bench)
     extra: dict = field(default_factory=dict)
 
 
@@ -110,6 +111,9 @@ def run_ingest(
         loader.release_run_lock(db_path)
         progress_hook.set_listener(None)
     summary = IngestSummary(seconds=time.perf_counter() - started)
+    for event in result.all_events:
+        if event.is_step_success:
+            summary.step_seconds[event.step_key] = event.event_specific_data.duration_ms / 1000
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         key = materialization.asset_key.to_user_string()

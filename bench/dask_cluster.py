@@ -1,0 +1,148 @@
+"""The same corpus through the local process pool and through a 2-worker Dask cluster on this machine.
+
+    python -m bench.dask_cluster --work /tmp/nianbao-dask-bench [--sizes 10k,100k] [--rounds 3]
+
+Starts `dask scheduler` and two single-threaded `dask worker` processes on 127.0.0.1 (started once, before
+the measures; their start-up is not part of a run, as on a standing cluster), then alternates, per size and
+round: `nianbao ingest --workers 2` (local pool) and `nianbao ingest --dask ADDRESS` (the cluster), each on a
+fresh warehouse, in a subprocess: wall time of the whole process, peak RSS of its process tree, and the
+Dagster steps' own durations (discover, parse, load, publish). Prints the Markdown section of BENCHMARKS.md
+("Beyond one machine") and saves results.json in the work folder. Kept apart from `python -m bench`: it
+needs a cluster and is what docs/scale.md projects from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import corpus as corpora
+from bench.measure import run_measured
+
+# One ingest in a child process; prints the summary (with the Dagster step durations) as JSON.
+INGEST = (
+    "import dataclasses, json, sys\n"
+    "from nianbao.commands.ingest import run_ingest\n"
+    "options = json.loads(sys.argv[3])\n"
+    "s = run_ingest([sys.argv[2]], sys.argv[1], **options)\n"
+    "print('SUMMARY ' + json.dumps(dataclasses.asdict(s)))\n"
+)
+STEPS = {
+    "staging__discovered_files": "discover",
+    "staging__parsed_records": "parse",
+    "warehouse_load": "load",
+    "published__warehouse_snapshot": "publish",
+}
+
+
+def start_cluster(work: Path) -> tuple[str, list[subprocess.Popen]]:
+    from distributed import Client
+
+    scheduler_file = str(work / "scheduler.json")
+    dask = [sys.executable, "-m", "dask"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [
+        subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", scheduler_file], **quiet
+        )
+    ] + [
+        subprocess.Popen(
+            [*dask, "worker", "--scheduler-file", scheduler_file, "--name", name, "--nthreads", "1",
+             "--no-dashboard", "--host", "127.0.0.1"], **quiet
+        )
+        for name in ("w1", "w2")
+    ]  # fmt: skip
+    with Client(scheduler_file=scheduler_file, timeout=120, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=120)
+        return client.scheduler.address, processes
+
+
+def ingest(warehouse: Path, reports: Path, options: dict) -> dict:
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    measured = run_measured([sys.executable, "-c", INGEST, str(warehouse), str(reports), json.dumps(options)])
+    if measured.returncode != 0:
+        raise RuntimeError(f"ingest {options} failed:\n{measured.output[-3000:]}")
+    summary = json.loads(measured.output.split("SUMMARY ", 1)[1])
+    steps = {STEPS[k]: v for k, v in summary["step_seconds"].items() if k in STEPS}
+    return {
+        "seconds": measured.seconds,
+        "peak_rss_mb": measured.peak_rss_mb,
+        "steps": steps,
+        "loaded": summary["loaded"],
+        "files": summary["files_seen"],
+        "by_worker": summary["chunks_by_dask_worker"],
+    }
+
+
+def run(sizes: list[int], rounds: int, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    address, processes = start_cluster(work)
+    results: dict = {"rounds": rounds, "sizes": {}}
+    try:
+        for size in sizes:
+            label = corpora.size_label(size)
+            corpus = corpora.generate(work / f"corpus-{label}", size, seed=1, formats="txt,html")
+            runs: dict[str, list[dict]] = {"local pool, 2 processes": [], "Dask, 2 workers": []}
+            for _ in range(rounds):
+                for name, options in (
+                    ("local pool, 2 processes", {"workers": 2}),
+                    ("Dask, 2 workers", {"dask": address}),
+                ):
+                    runs[name].append(ingest(work / "wh" / "warehouse.duckdb", corpus.reports, options))
+                    print(f"{label} {name}: {runs[name][-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
+            results["sizes"][label] = {"files": corpus.files, "command": corpus.command, "runs": runs}
+            shutil.rmtree(corpus.root, ignore_errors=True)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait()
+    (work / "results.json").write_text(json.dumps(results, indent=1))
+    return results
+
+
+def render(results: dict) -> str:
+    lines = [
+        "| corpus | parse on | runs | wall s (min / median) | files/s (median) | peak RSS MB (client side) "
+        "| discover s | parse s | load s | publish s | chunks per Dask worker |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, size in results["sizes"].items():
+        for name, runs in size["runs"].items():
+            walls = [r["seconds"] for r in runs]
+            median = statistics.median(walls)
+            steps = {k: statistics.median(r["steps"].get(k, 0.0) for r in runs) for k in STEPS.values()}
+            spread = ", ".join(f"{w} {n}" for w, n in sorted(runs[-1]["by_worker"].items())) or "—"
+            cells = [
+                f"{label} ({size['files']:,} files)", name, str(len(runs)),
+                f"{min(walls):.1f} / {median:.1f}",
+                f"{size['files'] / median:,.0f}", f"{max(r['peak_rss_mb'] for r in runs):,.0f}",
+                *(f"{steps[k]:.1f}" for k in ("discover", "parse", "load", "publish")), spread,
+            ]  # fmt: skip
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.dask_cluster", description=__doc__)
+    parser.add_argument("--sizes", default="10k")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--work", help="work folder (default: a new temporary one)")
+    parser.add_argument("--render", metavar="RESULTS_JSON", help="only re-render a saved run")
+    args = parser.parse_args(argv)
+    if args.render:
+        print(render(json.loads(Path(args.render).read_text())))
+        return
+    work = Path(args.work or tempfile.mkdtemp(prefix="nianbao-dask-bench-"))
+    sizes = [corpora.parse_size(s) for s in args.sizes.split(",")]
+    print(render(run(sizes, args.rounds, work)))
+
+
+if __name__ == "__main__":
+    main()

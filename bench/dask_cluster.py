@@ -2,7 +2,7 @@
 
     python -m bench.dask_cluster --work /tmp/nianbao-dask-bench [--sizes 10k,100k] [--rounds 3]
 
-Starts `dask scheduler` and two single-threaded `dask worker` processes on 127.0.0.1 (started once, before
+Starts `dask scheduler` and two single-threaded `dask worker` processes (with nannies) on 127.0.0.1 (started once, before
 the measures; their start-up is not part of a run, as on a standing cluster), then alternates, per size and
 round: `nianbao ingest --workers 2` (local pool) and `nianbao ingest --dask ADDRESS` (the cluster), each on a
 fresh warehouse, in a subprocess: wall time of the whole process, peak RSS of its process tree, and the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -46,7 +47,9 @@ def start_cluster(work: Path) -> tuple[str, list[subprocess.Popen]]:
 
     scheduler_file = str(work / "scheduler.json")
     dask = [sys.executable, "-m", "dask"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    # Workers as deployed: with their nannies, non-daemonic so that they may start their parse processes.
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     processes = [
         subprocess.Popen(
             [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",

@@ -20,7 +20,7 @@ import pytest
 from distributed import Client
 
 from dagster_project.defs.warehouse.parse import ChunkFailed
-from dagster_project.defs.warehouse.parse_dask import check_shared_paths
+from dagster_project.defs.warehouse.parse_dask import check_workers
 
 ROOT = Path(__file__).parents[1]
 NIANBAO = [sys.executable, "-m", "nianbao.cli"]
@@ -70,13 +70,16 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """`dask scheduler` on a free port and two single-threaded `dask worker` processes, without nannies (a
-    killed worker stays dead)."""
+    """`dask scheduler` on a free port and two single-threaded `dask worker` processes: w1 as deployed (with
+    its nanny, non-daemonic so it may start parse processes), w2 without a nanny (killed, it stays dead)."""
     scheduler_file = str(tmp_path / "scheduler.json")
     processes: list[subprocess.Popen] = []
 
-    def start(*args: str) -> subprocess.Popen:
-        processes.append(subprocess.Popen([*DASK, *args], cwd=ROOT, stdout=DEVNULL, stderr=DEVNULL))
+    def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        environment = {**os.environ, **(env or {})}
+        processes.append(
+            subprocess.Popen([*DASK, *args], cwd=ROOT, env=environment, stdout=DEVNULL, stderr=DEVNULL)
+        )
         return processes[-1]
 
     try:
@@ -90,11 +93,12 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             "--scheduler-file",
             scheduler_file,
         )
+        worker = ("worker", "--scheduler-file", scheduler_file, "--nthreads", "1", "--no-dashboard",
+                  "--host", "127.0.0.1", "--death-timeout", "120")  # fmt: skip
         workers = {
-            name: start("worker", "--scheduler-file", scheduler_file, "--name", name, "--nthreads", "1",
-                        "--no-nanny", "--no-dashboard", "--host", "127.0.0.1", "--death-timeout", "120")
-            for name in ("w1", "w2")
-        }  # fmt: skip
+            "w1": start(*worker, "--name", "w1", env={"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}),
+            "w2": start(*worker, "--name", "w2", "--no-nanny"),
+        }
         # Client(scheduler_file=) waits for the file to appear, then for the workers to join.
         with Client(scheduler_file=scheduler_file, timeout=120, set_as_default=False) as client:
             client.wait_for_workers(2, timeout=120)
@@ -176,8 +180,9 @@ def test_dask_ingest_equals_local_ingest(corpus: Path, local_warehouse: Path, cl
     assert summary(warehouse) == summary(local_warehouse)
     assert fingerprint(warehouse) == fingerprint(local_warehouse)
     # Workers that cannot see the files (no shared filesystem) stop the run before any chunk is parsed.
-    with pytest.raises(ChunkFailed, match=r"w1: /nowhere/r\.txt.*w2: /nowhere/r\.txt"):
-        check_shared_paths(cluster.client, [b"/nowhere/r.txt", str(warehouse.parent / "quarantine")])
+    blind = r"tcp://\S+: cannot see /nowhere/r\.txt; tcp://\S+: cannot see /nowhere/r\.txt"
+    with pytest.raises(ChunkFailed, match=blind):
+        check_workers(cluster.client, b"/nowhere/r.txt", str(warehouse.parent / "quarantine"))
 
 
 def test_a_worker_killed_mid_run_gives_the_same_warehouse(

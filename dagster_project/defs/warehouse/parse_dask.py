@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 
 from distributed import Client, KilledWorker, as_completed, get_worker
 
@@ -44,7 +44,7 @@ class DaskCluster:
         if first is None:
             return
         with self._connect() as client:
-            check_shared_paths(client, [first.rows[0]["raw_path"], settings.quarantine_dir])
+            check_workers(client, first.rows[0]["raw_path"], settings.quarantine_dir)
             shared = client.scatter(settings, broadcast=True)  # once per worker, not once per chunk
             run = uuid.uuid4().hex[:12]
             by_key: dict[str, ChunkTask] = {}
@@ -91,26 +91,27 @@ class DaskCluster:
         return client
 
 
-def check_shared_paths(client: Client, paths: list[bytes | str]) -> None:
-    """Fail before parsing when a worker cannot see a report file or the quarantine folder's parent."""
-    answers = client.run(_missing_paths, paths)
-    blind = {worker: missing for worker, missing in answers.items() if missing}
-    if blind:
-        listing = "; ".join(f"{worker}: {', '.join(missing)}" for worker, missing in sorted(blind.items()))
+def check_workers(client: Client, report_file: bytes, quarantine_dir: str) -> None:
+    """Fail before parsing when a worker cannot see the files or cannot start its parse processes."""
+    answers = client.run(_worker_problems, report_file, quarantine_dir)
+    listing = "; ".join(f"{w}: {', '.join(problems)}" for w, problems in sorted(answers.items()) if problems)
+    if listing:
         raise ChunkFailed(
-            "Dask workers cannot see these paths (report files and the warehouse's quarantine folder must be "
-            f"on a filesystem shared with the workers, at the same paths): {listing}"
+            "Dask workers cannot parse for nianbao (they need the report files and the warehouse's "
+            f"quarantine folder on a shared filesystem, at the same paths as here; docs/scale.md): {listing}"
         )
 
 
-def _missing_paths(paths: list[bytes | str]) -> list[str]:
-    """On each worker: the paths it cannot see (a quarantine folder not made yet: its parent then)."""
-    missing = []
-    for path in paths:
-        target = os.fsdecode(path)
-        if not (os.path.exists(target) or os.path.isdir(os.path.dirname(target))):
-            missing.append(target)
-    return missing
+def _worker_problems(report_file: bytes, quarantine_dir: str) -> list[str]:
+    """On each worker: why it could not parse (a quarantine folder not made yet needs its parent)."""
+    problems = []
+    if not os.path.exists(report_file):
+        problems.append(f"cannot see {os.fsdecode(report_file)}")
+    if not (os.path.isdir(quarantine_dir) or os.path.isdir(os.path.dirname(quarantine_dir))):
+        problems.append(f"cannot see {quarantine_dir}")
+    if current_process().daemon:  # a nanny's worker, by default: multiprocessing refuses it children
+        problems.append("daemonic worker process: start it with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
     python -m bench.dask_cluster --work /tmp/nianbao-dask-bench [--sizes 10k,100k] [--rounds 3]
 
-Starts `dask scheduler` and two single-threaded `dask worker` processes (with nannies) on 127.0.0.1 (started once, before
-the measures; their start-up is not part of a run, as on a standing cluster), then alternates, per size and
-round: `nianbao ingest --workers 2` (local pool) and `nianbao ingest --dask ADDRESS` (the cluster), each on a
-fresh warehouse, in a subprocess: wall time of the whole process, peak RSS of its process tree, and the
-Dagster steps' own durations (discover, parse, load, publish). Prints the Markdown section of BENCHMARKS.md
-("Beyond one machine") and saves results.json in the work folder. Kept apart from `python -m bench`: it
-needs a cluster and is what docs/scale.md projects from.
+Starts `dask scheduler` and two single-threaded `dask worker` processes (with nannies) on 127.0.0.1 (once,
+before the measures; their start-up is not part of a run, as on a standing cluster), then alternates, per
+size and round: `nianbao ingest --workers 2` (local pool) and `nianbao ingest --dask ADDRESS` (the cluster),
+each on a fresh warehouse, in a subprocess: wall time of the whole process, peak RSS of its process tree,
+and the Dagster steps' own durations (discover, parse, load, publish). Prints the Markdown section of
+BENCHMARKS.md ("Beyond one machine") and saves results.json in the work folder. Kept apart from
+`python -m bench`: it needs a cluster, and docs/scale.md projects from it.
 """
 
 from __future__ import annotations

@@ -21,10 +21,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from bench import corpus as corpora
-from bench.measure import run_measured
+from bench.measure import run_measured, tree_rss_bytes
 
 # One ingest in a child process; prints the summary (with the Dagster step durations) as JSON.
 INGEST = (
@@ -67,9 +68,25 @@ def start_cluster(work: Path) -> tuple[str, list[subprocess.Popen]]:
         return client.scheduler.address, processes
 
 
-def ingest(warehouse: Path, reports: Path, options: dict) -> dict:
+def ingest(warehouse: Path, reports: Path, options: dict, workers: list[subprocess.Popen]) -> dict:
+    """One ingest; also the peak RSS of the Dask workers' process trees (nanny, worker, parse process)."""
     shutil.rmtree(warehouse.parent, ignore_errors=True)
-    measured = run_measured([sys.executable, "-c", INGEST, str(warehouse), str(reports), json.dumps(options)])
+    done = threading.Event()
+    peak = [0]
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], sum(tree_rss_bytes(w.pid) for w in workers))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        measured = run_measured(
+            [sys.executable, "-c", INGEST, str(warehouse), str(reports), json.dumps(options)]
+        )
+    finally:
+        done.set()
+        sampler.join()
     if measured.returncode != 0:
         raise RuntimeError(f"ingest {options} failed:\n{measured.output[-3000:]}")
     summary = json.loads(measured.output.split("SUMMARY ", 1)[1])
@@ -77,6 +94,7 @@ def ingest(warehouse: Path, reports: Path, options: dict) -> dict:
     return {
         "seconds": measured.seconds,
         "peak_rss_mb": measured.peak_rss_mb,
+        "workers_peak_rss_mb": peak[0] / 2**20,
         "steps": steps,
         "loaded": summary["loaded"],
         "files": summary["files_seen"],
@@ -98,7 +116,8 @@ def run(sizes: list[int], rounds: int, work: Path) -> dict:
                     ("local pool, 2 processes", {"workers": 2}),
                     ("Dask, 2 workers", {"dask": address}),
                 ):
-                    runs[name].append(ingest(work / "wh" / "warehouse.duckdb", corpus.reports, options))
+                    run = ingest(work / "wh" / "warehouse.duckdb", corpus.reports, options, processes[1:])
+                    runs[name].append(run)
                     print(f"{label} {name}: {runs[name][-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
             results["sizes"][label] = {"files": corpus.files, "command": corpus.command, "runs": runs}
             shutil.rmtree(corpus.root, ignore_errors=True)
@@ -112,9 +131,10 @@ def run(sizes: list[int], rounds: int, work: Path) -> dict:
 
 def render(results: dict) -> str:
     lines = [
-        "| corpus | parse on | runs | wall s (min / median) | files/s (median) | peak RSS MB (client side) "
-        "| discover s | parse s | load s | publish s | chunks per Dask worker |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| corpus | parse on | runs | wall s (min / median) | files/s (median) | peak RSS MB: ingest "
+        "| peak RSS MB: 2 Dask workers | discover s | parse s | load s | publish s "
+        "| chunks per Dask worker |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, size in results["sizes"].items():
         for name, runs in size["runs"].items():
@@ -126,6 +146,7 @@ def render(results: dict) -> str:
                 f"{label} ({size['files']:,} files)", name, str(len(runs)),
                 f"{min(walls):.1f} / {median:.1f}",
                 f"{size['files'] / median:,.0f}", f"{max(r['peak_rss_mb'] for r in runs):,.0f}",
+                f"{max(r.get('workers_peak_rss_mb', 0) for r in runs):,.0f}",
                 *(f"{steps[k]:.1f}" for k in ("discover", "parse", "load", "publish")), spread,
             ]  # fmt: skip
             lines.append("| " + " | ".join(cells) + " |")

@@ -153,6 +153,45 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
+def costs(results: dict) -> dict[str, float]:
+    """Per-report costs from the Dask runs of the largest corpus (medians): parse core-seconds (2 worker
+    cores), the coordinator's serial seconds (discover + load + publish), and the fixed rest of a run."""
+    size = list(results["sizes"].values())[-1]
+    runs = size["runs"]["Dask, 2 workers"]
+    files = size["files"]
+
+    def median(key: str) -> float:
+        return statistics.median(r["steps"].get(key, 0.0) for r in runs)
+
+    serial = median("discover") + median("load") + median("publish")
+    return {
+        "files": files,
+        "parse_core_s": 2 * median("parse") / files,
+        "serial_s": serial / files,
+        "fixed_s": statistics.median(r["seconds"] for r in runs) - serial - median("parse"),
+    }
+
+
+WORKER_CORES = (8, 32, 128, 512)
+
+
+def projection(label: str, parse_core_s: float, serial_s: float, fixed_s: float) -> list[str]:
+    """Markdown rows: hours for 1M and 9M reports on N worker cores, time = fixed + n·serial + n·parse / N."""
+    rows = []
+    for n in (1_000_000, 9_000_000):
+        hours = [(fixed_s + n * serial_s + n * parse_core_s / cores) / 3600 for cores in WORKER_CORES]
+        cells = [f"{n / 1e6:g}M", label, f"{n * parse_core_s / 3600:,.1f}", f"{n * serial_s / 3600:.2f}"]
+        rows.append("| " + " | ".join([*cells, *(f"{h:.2f}" for h in hours)]) + " |")
+    return rows
+
+
+def report(results: dict) -> str:
+    """The BENCHMARKS.md table, the per-report costs, and the projection rows they give."""
+    cost = costs(results)
+    rows = projection("as measured", cost["parse_core_s"], cost["serial_s"], cost["fixed_s"])
+    return "\n".join([render(results), "", json.dumps(cost), "", *rows])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.dask_cluster", description=__doc__)
     parser.add_argument("--sizes", default="10k")
@@ -161,11 +200,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--render", metavar="RESULTS_JSON", help="only re-render a saved run")
     args = parser.parse_args(argv)
     if args.render:
-        print(render(json.loads(Path(args.render).read_text())))
+        print(report(json.loads(Path(args.render).read_text())))
         return
     work = Path(args.work or tempfile.mkdtemp(prefix="nianbao-dask-bench-"))
     sizes = [corpora.parse_size(s) for s in args.sizes.split(",")]
-    print(render(run(sizes, args.rounds, work)))
+    print(report(run(sizes, args.rounds, work)))
 
 
 if __name__ == "__main__":

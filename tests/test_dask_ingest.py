@@ -76,7 +76,8 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     processes: list[subprocess.Popen] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-        environment = {**os.environ, **(env or {})}
+        # tests/ on the path: the workers import test extractors (test_parse_retry.dying_extract) by name.
+        environment = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), **(env or {})}
         processes.append(
             subprocess.Popen([*DASK, *args], cwd=ROOT, env=environment, stdout=DEVNULL, stderr=DEVNULL)
         )
@@ -216,3 +217,21 @@ def test_a_worker_killed_mid_run_gives_the_same_warehouse(
     assert not alive, "the killed worker's parse processes outlived it"
     assert "w2" not in [w["name"] for w in cluster.client.scheduler_info()["workers"].values()]
     assert "Dask workers" in out
+
+
+def test_a_parse_process_that_dies_on_a_worker_is_replaced_and_its_chunk_retried(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    from test_dagster_pipeline import materialize, outcomes
+    from test_parse_retry import DYING_EXTRACTOR, corpus
+
+    reports = corpus(tmp_path / "corpus", "r10_die_once.txt")
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    result = materialize(
+        warehouse, [reports], extractor=DYING_EXTRACTOR, chunk_size=5, dask_scheduler=cluster.address
+    )
+    assert (tmp_path / "died" / "r10_die_once.txt").exists()  # a parse process did die
+    assert set(outcomes(warehouse).values()) == {"loaded"} and len(outcomes(warehouse)) == 25
+    parsed = result.asset_materializations_for_node("staging__parsed_records")[0].metadata
+    assert sum(parsed["chunks_by_dask_worker"].value.values()) == 5
+    assert len(cluster.client.scheduler_info()["workers"]) == 2  # the Dask workers themselves survived

@@ -45,8 +45,11 @@ class DaskCluster:
             return
         with self._connect() as client:
             check_workers(client, first.rows[0]["raw_path"], settings.quarantine_dir)
-            shared = client.scatter(settings, broadcast=True)  # once per worker, not once per chunk
             run = uuid.uuid4().hex[:12]
+            # Sent once and fetched by each worker, not once per chunk. A task, not scattered data: when the
+            # workers holding it die, the scheduler recomputes it (Dask keeps one replica of scattered data,
+            # and losing it would cancel every chunk).
+            shared = client.submit(_settings, settings, key=f"nianbao-settings-{run}", pure=False)
             by_key: dict[str, ChunkTask] = {}
             running = as_completed(loop=client.loop)
 
@@ -120,6 +123,10 @@ def _worker_problems(report_file: bytes, quarantine_dir: str) -> list[str]:
 
 _children: ProcessPoolExecutor | None = None
 _children_lock = threading.Lock()
+
+
+def _settings(settings: ParseSettings) -> ParseSettings:
+    return settings
 
 
 def parse_on_worker(task: ChunkTask, settings: ParseSettings) -> ChunkOutput:

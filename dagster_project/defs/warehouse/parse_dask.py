@@ -68,10 +68,11 @@ class DaskCluster:
                 task = by_key.pop(future.key)
                 try:
                     output = future.result()
+                # `from None`: the CLI prints the innermost cause, which would not name the chunk.
                 except KilledWorker as exc:
-                    raise ChunkFailed(f"Dask workers died while parsing {task.describe()}: {exc}") from exc
-                except BrokenProcessPool as exc:
-                    raise ChunkFailed(f"parse processes died while parsing {task.describe()}") from exc
+                    raise ChunkFailed(f"Dask workers died while parsing {task.describe()}: {exc}") from None
+                except BrokenProcessPool:
+                    raise ChunkFailed(f"parse processes died while parsing {task.describe()}") from None
                 future.release()
                 yield output
                 following = next(tasks, None)

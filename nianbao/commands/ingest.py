@@ -212,13 +212,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao ingest: {message}", file=sys.stderr, flush=True)
 
     try:
-        summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress, on_wait=say)
-    except FileNotFoundError as exc:
-        if exc.filename is None:
-            raise
-        say(f"no such file or folder: {exc.filename}; nothing was ingested or published")
-        return 2
-    except Exception as exc:  # one clear line, not Dagster's traceback
         summary = run_ingest(
             args.paths,
             args.warehouse,
@@ -226,8 +219,14 @@ def run(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             dask=args.dask,
             progress=progress,
+            on_wait=say,
         )
-    except Exception as exc:  # one clear line, not Dagster's traceback: the run changed nothing published
+    except FileNotFoundError as exc:
+        if exc.filename is None:
+            raise
+        say(f"no such file or folder: {exc.filename}; nothing was ingested or published")
+        return 2
+    except Exception as exc:  # one clear line, not Dagster's traceback
         cause = root_cause(exc)
         print(f"\nnianbao ingest: failed: {type(cause).__name__}: {cause}", file=sys.stderr)
         say(state_after_failure(args.warehouse))

@@ -35,7 +35,7 @@ def chunk_profile(paths: list[Path], work: Path) -> str:
 
     from pyinstrument import Profiler
 
-    from dagster_project.defs.warehouse.parse import DEFAULT_EXTRACTOR, parse_chunk
+    from dagster_project.defs.warehouse.parse import DEFAULT_EXTRACTOR, ChunkTask, ParseSettings, parse_chunk
 
     rows = []
     for path in paths:
@@ -44,11 +44,11 @@ def chunk_profile(paths: list[Path], work: Path) -> str:
             {"raw_path": os.fsencode(path), "path": str(path), "sha256": "", "size_bytes": st.st_size,
              "mtime_ns": st.st_mtime_ns}
         )  # fmt: skip
-    args = (str(work / "staging"), DEFAULT_EXTRACTOR, str(work / "quarantine"))
-    parse_chunk(0, rows[:20], *args)
+    settings = ParseSettings(DEFAULT_EXTRACTOR, str(work / "quarantine"))
+    parse_chunk(ChunkTask(0, rows[:20]), settings)
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    parse_chunk(1, rows, *args)
+    parse_chunk(ChunkTask(1, rows), settings)
     profiler.stop()
     return profiler.output_text(unicode=False, color=False, processor_options={"filter_threshold": THRESHOLD})
 

@@ -25,6 +25,7 @@ TARGETS = {
     "query_p95_ms": 200.0,
 }
 ANALYSIS = Path(__file__).with_name("analysis.md")
+DASK_CLUSTER = Path(__file__).with_name("dask_cluster.md")  # written by `python -m bench.dask_cluster --out`
 
 
 def _ok(value: float | None, target: float, higher_is_better: bool = False) -> str:
@@ -380,6 +381,7 @@ def render(r: dict) -> str:
         if r.get(key):
             prof = r[key]
             out += [f"## {title}", "", prof["note"], "", "```", prof["text"], "```", ""]
-    if ANALYSIS.exists():
-        out += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
+    for section in (ANALYSIS, DASK_CLUSTER):
+        if section.exists():
+            out += [section.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(out)

@@ -22,6 +22,14 @@ def _load_make_fixtures() -> ModuleType:
 
 
 make_fixtures = _load_make_fixtures()
+_REAL_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module() -> None:
+    """Streamlit's script runner (AppTest) installs the dashboard script as `sys.modules["__main__"]` and
+    leaves it there; a process pool spawned later would then re-run dashboard/app.py in every child."""
+    sys.modules["__main__"] = _REAL_MAIN
 
 
 @pytest.fixture(scope="session")

@@ -93,3 +93,13 @@ def test_daily_schedule() -> None:
         context = dg.build_schedule_context(instance=instance)
         requests = list(daily_ingest.evaluate_tick(context).run_requests or [])
     assert len(requests) == 1
+
+
+def test_dask_scheduler_comes_from_the_environment(monkeypatch) -> None:
+    """The daemon's scheduled and sensor runs parse on the cluster named by NIANBAO_DASK_SCHEDULER."""
+    from dagster_project.defs.warehouse.resources import default_resources
+
+    monkeypatch.delenv("NIANBAO_DASK_SCHEDULER", raising=False)
+    assert default_resources()["parser"].dask_scheduler == ""  # unset: the local pool, dask never imported
+    monkeypatch.setenv("NIANBAO_DASK_SCHEDULER", "tcp://scheduler:8786")
+    assert default_resources()["parser"].dask_scheduler == "tcp://scheduler:8786"

@@ -33,6 +33,9 @@ class IngestSummary:
     seconds: float = 0.0
     snapshot: str = ""
     warnings: list[str] = field(default_factory=list)
+    chunks_retried: int = 0
+    chunks_by_dask_worker: dict[str, int] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # Dagster step -> its duration (bench)
     extra: dict = field(default_factory=dict)
 
 
@@ -42,6 +45,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--warehouse", help="warehouse file (default: $NIANBAO_WAREHOUSE or data/warehouse.duckdb)"
     )
     parser.add_argument("--workers", type=int, default=None, help="parser processes (default: min(2, cores))")
+    parser.add_argument("--chunk-size", type=int, default=None, help="files per parse task (default: 500)")
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="parse on the Dask cluster with this scheduler, e.g. tcp://host:8786 "
+        "(default: $NIANBAO_DASK_SCHEDULER, else this machine; docs/scale.md)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -52,6 +62,8 @@ def run_ingest(
     *,
     extractor: str | None = None,
     workers: int | None = None,
+    chunk_size: int | None = None,
+    dask: str | None = None,
     progress=None,
     on_wait=None,
 ) -> IngestSummary:
@@ -79,10 +91,11 @@ def run_ingest(
 
     check_paths(paths or [])
     resources = default_resources(warehouse=str(warehouse) if warehouse else None)
-    if extractor or workers:
+    overrides = {"extractor": extractor, "workers": workers, "chunk_size": chunk_size, "dask_scheduler": dask}
+    if any(overrides.values()):
         parser = resources["parser"]
         fields = {name: getattr(parser, name) for name in type(parser).model_fields}
-        fields.update({k: v for k, v in (("extractor", extractor), ("workers", workers)) if v})
+        fields.update({k: v for k, v in overrides.items() if v})
         # Rebuilt, not model_copy(update=...): a Dagster resource keeps the config it was built with, so a
         # copied one would silently run with the old extractor and worker count.
         resources["parser"] = type(parser)(**fields)
@@ -102,6 +115,9 @@ def run_ingest(
         loader.release_run_lock(db_path)
         progress_hook.set_listener(None)
     summary = IngestSummary(seconds=time.perf_counter() - started)
+    for event in result.all_events:
+        if event.is_step_success:
+            summary.step_seconds[event.step_key] = event.event_specific_data.duration_ms / 1000
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         key = materialization.asset_key.to_user_string()
@@ -109,6 +125,9 @@ def run_ingest(
         if key == "staging/discovered_files":
             summary.files_seen, summary.unchanged = meta["files_seen"], meta["unchanged"]
             summary.warnings = [w for w in meta.get("warnings", "").split("\n") if w]
+        elif key == "staging/parsed_records":
+            summary.chunks_retried = meta["chunks_retried"]
+            summary.chunks_by_dask_worker = meta["chunks_by_dask_worker"]
         elif key == "core/ingest_files":
             outcomes = ("loaded", "duplicate", "superseded", "quarantined", "ignored")
             for name in (*outcomes, "previously_loaded_superseded"):
@@ -215,7 +234,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao ingest: {message}", file=sys.stderr, flush=True)
 
     try:
-        summary = run_ingest(args.paths, args.warehouse, workers=args.workers, progress=progress, on_wait=say)
+        summary = run_ingest(
+            args.paths,
+            args.warehouse,
+            workers=args.workers,
+            chunk_size=args.chunk_size,
+            dask=args.dask,
+            progress=progress,
+            on_wait=say,
+        )
     except FileNotFoundError as exc:
         if exc.filename is None:
             raise
@@ -236,6 +263,11 @@ def run(args: argparse.Namespace) -> int:
         f"loaded {summary.loaded} / duplicate {summary.duplicate} / superseded {summary.superseded} / "
         f"quarantined {summary.quarantined} / ignored (not reports) {summary.ignored}"
     )
+    if summary.chunks_by_dask_worker:
+        spread = ", ".join(f"{w} {n}" for w, n in summary.chunks_by_dask_worker.items())
+        print(f"parsed on {len(summary.chunks_by_dask_worker)} Dask workers (chunks: {spread})")
+    if summary.chunks_retried:
+        print(f"chunks re-run after their parse worker died: {summary.chunks_retried}")
     if summary.previously_loaded_superseded:
         print(f"earlier reports superseded by corrected ones: {summary.previously_loaded_superseded}")
     state = "published" if summary.published else "unchanged"

@@ -106,6 +106,11 @@ def parsed_records(
     # Learning the localities builds the gazetteer: only worth it when there is something to parse.
     candidates = work / "candidates.parquet"
     known = loader.known_localities(warehouse.db_path) if files_to_parse(candidates) else {}
+    runner = None
+    if parser.dask_scheduler:
+        from .parse_dask import DaskCluster  # imports dask.distributed: only when a cluster is configured
+
+        runner = DaskCluster(parser.dask_scheduler)
     stats = parse_candidates(
         candidates,
         out,
@@ -115,6 +120,7 @@ def parsed_records(
         chunk_size=parser.chunk_size,
         require_valid_uscc=parser.require_valid_uscc,
         known_localities=known,
+        runner=runner,
         progress=progress.report,
     )
     seconds = time.perf_counter() - started
@@ -124,6 +130,9 @@ def parsed_records(
             "failed": stats.failed,
             "same_sha": stats.same_sha,
             "chunks": stats.chunks,
+            "chunks_retried": stats.retried,
+            "dask_scheduler": parser.dask_scheduler or "none (local)",
+            "chunks_by_dask_worker": dict(sorted(stats.by_worker.items())),
             "known_partner_localities": len(known),
             "seconds": round(seconds, 2),
             "files_per_second": round(stats.parsed / seconds, 1) if stats.parsed and seconds else 0.0,

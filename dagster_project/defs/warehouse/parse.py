@@ -1,9 +1,13 @@
-"""Parse the candidate files into staging Parquet, in a process pool, in chunks (memory flat in corpus size).
+"""Parse the candidate files into staging Parquet, chunk by chunk (memory flat in corpus size).
 
-Each chunk is read, extracted (`transforms.extract.extract_bytes` by default) and flattened
-(`transforms.tables`) inside a worker, which writes `<out_dir>/<table>/chunk-<n>.parquet` and returns only
-counts. A file that cannot be read becomes a `files` row with its reason; a copy of its bytes is kept in the
-quarantine folder so nothing is lost.
+Each chunk is read, extracted (`transforms.extract.extract_bytes` by default), flattened (`transforms.tables`)
+and encoded as Parquet by a worker, which hands the Parquet bytes back; this process writes them to
+`<out_dir>/<table>/chunk-<n>.parquet`, so a worker that dies half-way leaves nothing behind and the load into
+DuckDB stays the single writer. A file that cannot be read becomes a `files` row with its reason; a copy of
+its bytes is kept in the quarantine folder so nothing is lost.
+
+Where chunks run is a `ChunkRunner`: in this process, a local process pool (the default), or a Dask cluster
+(`parse_dask.DaskCluster`, only imported when asked for).
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import importlib
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -28,6 +36,9 @@ from transforms.readers import MAX_FILE_BYTES, check_size, read_capped
 from transforms.tables import FileFacts, TableBatch
 
 DEFAULT_EXTRACTOR = "transforms.extract:extract_bytes"
+# A chunk is re-run after a worker died while parsing it; the run fails when a chunk was being parsed by this
+# many + 1 dying workers (Dask's scheduler default `distributed.scheduler.allowed-failures` is the same 3).
+CHUNK_RETRIES = 3
 
 
 @dataclass
@@ -36,6 +47,48 @@ class ParseStats:
     failed: int = 0
     same_sha: int = 0
     chunks: int = 0
+    retried: int = 0  # chunks re-run because their local worker died
+    by_worker: Counter[str] = field(default_factory=Counter)  # chunks per Dask worker
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """What every chunk of a run is parsed with."""
+
+    extractor_ref: str
+    quarantine_dir: str
+    require_valid_uscc: bool = False
+    known_localities: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    no: int
+    rows: list[dict]  # candidate rows (discover.CANDIDATE_SCHEMA)
+
+    def describe(self) -> str:
+        return f"chunk {self.no} ({len(self.rows)} files from {self.rows[0]['path']})"
+
+
+@dataclass
+class ChunkOutput:
+    no: int
+    files: int
+    parsed: int
+    failed: int
+    parquet: dict[str, bytes]  # staging table -> the bytes of one Parquet file
+    worker: str = ""  # the Dask worker that parsed it
+    retries: int = 0  # times it was re-run after its local worker died
+
+
+class ChunkFailed(RuntimeError):
+    """A chunk could not be parsed after its retries: the run stops before loading anything."""
+
+
+class ChunkRunner(Protocol):
+    def map(self, tasks: Iterable[ChunkTask], settings: ParseSettings) -> Iterator[ChunkOutput]:
+        """One output per task as each completes (any order); ChunkFailed once a chunk is out of retries."""
+        ...
 
 
 def read_failure(exc: OSError) -> tuple[str, str, str]:
@@ -77,21 +130,14 @@ def quarantine_copy(raw_path: bytes, data: bytes, sha256: str, quarantine_dir: s
         return None
 
 
-def parse_chunk(
-    chunk_no: int,
-    rows: list[dict],
-    out_dir: str,
-    extractor_ref: str,
-    quarantine_dir: str,
-    require_valid_uscc: bool = False,
-    known_localities: dict[str, str] | None = None,
-) -> tuple[int, int]:
-    """Worker: parse `rows` (candidate dicts) and write one Parquet file per non-empty table."""
+def parse_chunk(task: ChunkTask, settings: ParseSettings) -> ChunkOutput:
+    """Worker: parse the chunk's files into staging tables, returned as Parquet bytes."""
 
-    extract = load_extractor(extractor_ref)
-    batch = TableBatch(require_valid_uscc=require_valid_uscc)
+    extract = load_extractor(settings.extractor_ref)
+    known_localities = settings.known_localities
+    batch = TableBatch(require_valid_uscc=settings.require_valid_uscc)
     parsed = failed = 0
-    for row in rows:
+    for row in task.rows:
         raw = row["raw_path"]
         try:
             with time_limit(row["path"]):  # reading is bounded like parsing (a file on a hung mount)
@@ -131,16 +177,104 @@ def parse_chunk(
             parsed += 1
         else:
             failed += 1
-            last["quarantine_copy"] = quarantine_copy(raw, data, facts.sha256, quarantine_dir)
-    write_tables(batch, Path(out_dir), f"chunk-{chunk_no:06d}")
-    return parsed, failed
+            last["quarantine_copy"] = quarantine_copy(raw, data, facts.sha256, settings.quarantine_dir)
+    return ChunkOutput(task.no, len(task.rows), parsed, failed, to_parquet(batch))
 
 
-def write_tables(batch: TableBatch, out_dir: Path, stem: str) -> None:
+def to_parquet(batch: TableBatch) -> dict[str, bytes]:
+    """Every non-empty table of `batch` as the bytes of a zstd Parquet file."""
+    encoded = {}
     for name, table in batch.to_arrow().items():
         if table.num_rows:
-            (out_dir / name).mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, out_dir / name / f"{stem}.parquet", compression="zstd")
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink, compression="zstd")
+            encoded[name] = sink.getvalue().to_pybytes()
+    return encoded
+
+
+def write_parquet(parquet: dict[str, bytes], out_dir: Path, stem: str) -> None:
+    for name, data in parquet.items():
+        (out_dir / name).mkdir(parents=True, exist_ok=True)
+        (out_dir / name / f"{stem}.parquet").write_bytes(data)
+
+
+class InProcess:
+    """Chunks one after another in this process (one worker, or a single chunk: no pool to start)."""
+
+    def map(self, tasks: Iterable[ChunkTask], settings: ParseSettings) -> Iterator[ChunkOutput]:
+        for task in tasks:
+            yield parse_chunk(task, settings)
+
+
+class LocalPool:
+    """Chunks on `workers` spawned processes, a few in flight at a time.
+
+    A worker that dies (kill -9, the OOM killer, a crash in a C parser) breaks a ProcessPoolExecutor as a
+    whole: the chunks then in flight are re-run in a fresh pool, one at a time, then the rest as before. A
+    chunk that was being parsed when more than `retries` workers died fails the run.
+    """
+
+    def __init__(self, workers: int, retries: int = CHUNK_RETRIES) -> None:
+        self.workers = workers
+        self.retries = retries
+
+    def map(self, tasks: Iterable[ChunkTask], settings: ParseSettings) -> Iterator[ChunkOutput]:
+        todo = iter(tasks)
+        suspects: list[ChunkTask] = []  # in flight when a worker died
+        deaths: Counter[int] = Counter()
+        while True:
+            if suspects:
+                # One at a time: a chunk that kills its worker again is then the only one blamed.
+                queue = iter(suspects)
+                lost = yield from self._one_pool(queue, settings, deaths, in_flight=1)
+                suspects = list(queue)
+            else:
+                lost = yield from self._one_pool(todo, settings, deaths, in_flight=2 * self.workers)
+                if not lost:
+                    return
+            for task in lost:
+                deaths[task.no] += 1
+                if deaths[task.no] > self.retries:
+                    raise ChunkFailed(
+                        f"a parse worker died {deaths[task.no]} times while parsing {task.describe()}"
+                    )
+            suspects = lost + suspects
+
+    def _one_pool(
+        self, todo: Iterator[ChunkTask], settings: ParseSettings, deaths: Counter[int], in_flight: int
+    ) -> Generator[ChunkOutput, None, list[ChunkTask]]:
+        """Run chunks from `todo` until none is left or a worker dies; return the chunks lost then."""
+        # spawn: the caller (Dagster, Streamlit) has threads; forking those is unsafe.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(self.workers, in_flight), mp_context=context) as pool:
+            pending: dict[Future[ChunkOutput], ChunkTask] = {}
+
+            def submit_next() -> None:
+                task = next(todo, None)
+                if task is not None:
+                    pending[pool.submit(parse_chunk, task, settings)] = task
+
+            for _ in range(in_flight):  # bounded queue: only a few chunks in flight
+                submit_next()
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                    wait(pending)  # a broken pool fails every chunk still in flight
+                    done = set(pending)
+                lost = []
+                for future in done:
+                    task = pending.pop(future)
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        lost.append(task)
+                    else:
+                        output = future.result()
+                        output.retries = deaths[task.no]
+                        yield output
+                if lost:
+                    return lost
+                for _ in done:
+                    submit_next()
+        return []
 
 
 def files_to_parse(candidates_file: Path) -> int:
@@ -159,10 +293,14 @@ def parse_candidates(
     chunk_size: int = 500,
     require_valid_uscc: bool = False,
     known_localities: dict[str, str] | None = None,
+    runner: ChunkRunner | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ParseStats:
     """Parse every `parse` candidate; record the other candidates (byte-copies, files that could not be read
-    or are not reports, placeholders resolved) without reading them."""
+    or are not reports, placeholders resolved) without reading them.
+
+    `runner` is where chunks run; by default this process (one worker or one chunk) or a local pool.
+    """
     stats = ParseStats()
     table = pq.read_table(candidates_file)
     is_parse = pc.equal(table["action"], "parse")
@@ -179,50 +317,31 @@ def parse_candidates(
             side.add_failure(facts, row["action"], row["reason"] or row["action"], row["detail"])
             stats.failed += row["action"] != "resolved"
     if len(side):
-        write_tables(side, out_dir, "side")
+        write_parquet(to_parquet(side), out_dir, "side")
 
     to_parse = table.filter(is_parse)
     total = to_parse.num_rows
-    chunks = [to_parse.slice(i, chunk_size) for i in range(0, total, chunk_size)]
-    stats.chunks = len(chunks)
+    stats.chunks = -(-total // chunk_size)
+    if runner is None:
+        runner = LocalPool(workers) if workers > 1 and stats.chunks > 1 else InProcess()
+    tasks = (
+        ChunkTask(no, to_parse.slice(start, chunk_size).to_pylist())
+        for no, start in enumerate(range(0, total, chunk_size))
+    )
+    settings = ParseSettings(extractor_ref, str(quarantine_dir), require_valid_uscc, known_localities)
     done = 0
-    args = (str(out_dir), extractor_ref, str(quarantine_dir), require_valid_uscc, known_localities)
     if progress:
         progress("parse", 0, total)
-    if workers <= 1 or len(chunks) <= 1:
-        for no, chunk in enumerate(chunks):
-            parsed, failed = parse_chunk(no, chunk.to_pylist(), *args)
-            stats.parsed, stats.failed, done = (
-                stats.parsed + parsed,
-                stats.failed + failed,
-                done + chunk.num_rows,
-            )
-            if progress:
-                progress("parse", done, total)
-        return stats
-
-    # spawn: the caller (Dagster, Streamlit) has threads; forking those is unsafe.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = {}
-        chunk_iter = iter(enumerate(chunks))
-
-        def submit_next() -> None:
-            item = next(chunk_iter, None)
-            if item is not None:
-                no, chunk = item
-                pending[pool.submit(parse_chunk, no, chunk.to_pylist(), *args)] = chunk.num_rows
-
-        for _ in range(workers * 2):  # bounded queue: only a few chunks in flight
-            submit_next()
-        while pending:
-            future = next(as_completed(pending))
-            rows = pending.pop(future)
-            parsed, failed = future.result()
-            stats.parsed, stats.failed, done = stats.parsed + parsed, stats.failed + failed, done + rows
-            if progress:
-                progress("parse", done, total)
-            submit_next()
+    for output in runner.map(tasks, settings):
+        write_parquet(output.parquet, out_dir, f"chunk-{output.no:06d}")
+        stats.parsed += output.parsed
+        stats.failed += output.failed
+        stats.retried += output.retries > 0
+        if output.worker:
+            stats.by_worker[output.worker] += 1
+        done += output.files
+        if progress:
+            progress("parse", done, total)
     return stats
 
 

@@ -1,7 +1,8 @@
 """Paths and parser settings as Dagster resources (tests point them at temporary folders).
 
 Defaults come from the environment when the definitions load (`nianbao.warehouse`): NIANBAO_WAREHOUSE (else
-data/warehouse.duckdb) and NIANBAO_INBOX (else data/inbox), relative to the working directory of the process.
+data/warehouse.duckdb) and NIANBAO_INBOX (else data/inbox), relative to the working directory of the process,
+and NIANBAO_DASK_SCHEDULER (else none: the local process pool).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import dagster as dg
 from nianbao import warehouse as wh
 
 from .parse import DEFAULT_EXTRACTOR
+
+ENV_DASK_SCHEDULER = "NIANBAO_DASK_SCHEDULER"
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -49,11 +52,13 @@ class InboxResource(dg.ConfigurableResource):
 
 
 class ParserResource(dg.ConfigurableResource):
-    """How files are parsed: the extractor function (`module:function`), worker processes, chunk size."""
+    """How files are parsed: the extractor function (`module:function`), worker processes, chunk size, and
+    where: the local process pool, or the Dask cluster whose scheduler is `dask_scheduler` (docs/scale.md)."""
 
     extractor: str = DEFAULT_EXTRACTOR
-    workers: int = 2
+    workers: int = 2  # local pool only
     chunk_size: int = 500
+    dask_scheduler: str = ""  # e.g. tcp://scheduler:8786; empty: parse on this machine
     # False (default): a report without a valid USCC loads under a stable surrogate institution id
     # `X-<hash of the name>`, its problem recorded. True: such reports are quarantined.
     require_valid_uscc: bool = False
@@ -63,5 +68,7 @@ def default_resources(warehouse: str | None = None, inbox: str | None = None) ->
     return {
         "warehouse": WarehouseResource(path=str(wh.resolve_warehouse_path(warehouse))),
         "inbox": InboxResource(path=str(wh.resolve_inbox_path(inbox))),
-        "parser": ParserResource(workers=min(2, os.cpu_count() or 1)),
+        "parser": ParserResource(
+            workers=min(2, os.cpu_count() or 1), dask_scheduler=os.environ.get(ENV_DASK_SCHEDULER, "")
+        ),
     }

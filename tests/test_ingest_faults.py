@@ -13,6 +13,7 @@ through the real `nianbao ingest` command:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 import pytest
 from test_reliability_ingest import NASTY, NIANBAO, ROOT, ingest, query, summary
 
-from dagster_project.defs.warehouse.parse import parse_chunk
+from dagster_project.defs.warehouse.parse import ChunkTask, ParseSettings, parse_chunk
 from nianbao import warehouse as wh
 
 SAMPLE = (ROOT / "data" / "samples" / "000_b1d8bfba56152971.txt").read_text(encoding="utf-8")
@@ -132,23 +133,28 @@ def test_a_file_that_became_a_fifo_does_not_hang_its_worker(tmp_path: Path) -> N
     os.mkfifo(fifo)
     row = {"path": str(fifo), "raw_path": os.fsencode(fifo), "sha256": "0" * 64, "size_bytes": 3000,
            "mtime_ns": 0}  # fmt: skip
-    out = tmp_path / "staging"
-    done = threading.Event()
+    settings = ParseSettings("transforms.extract:extract_bytes", str(tmp_path / "q"))
+    results: list = []
 
     def work() -> None:
-        parse_chunk(0, [row], str(out), "transforms.extract:extract_bytes", str(tmp_path / "q"))
-        done.set()
+        try:
+            results.append(parse_chunk(ChunkTask(0, [row]), settings))
+        except BaseException as exc:  # reported below, never left to hang the test
+            results.append(exc)
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
     worker.join(timeout=60)  # a bound on a hang, not a timing: the read is refused at once
-    if not done.is_set():
-        with open(fifo, "wb"):  # release the blocked reader so the thread can end
-            pass
+    if not results:
+        # release a reader blocked on the FIFO; no reader (ENXIO) means it is not blocked there
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("the worker hung on a FIFO")
+    [output] = results
+    assert not isinstance(output, BaseException), repr(output)
     import pyarrow.parquet as pq
 
-    [files] = pq.read_table(out / "files").to_pylist()
+    [files] = pq.read_table(io.BytesIO(output.parquet["files"])).to_pylist()
     assert (files["parse_status"], files["reason"]) == ("unreadable", "not_a_regular_file")
 
 

@@ -158,7 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = latency(args.warehouse, args.rounds, first=not args.no_first)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
-    print("\n".join(render(rows, str(args.warehouse), 0, args.rounds)))
+    from nianbao import warehouse
+
+    with warehouse.connect(args.warehouse) as con:
+        [(reports,)] = con.execute("SELECT count(*) FROM reports WHERE status = 'current'").fetchall()
+    print("\n".join(render(rows, str(args.warehouse), reports, args.rounds)))
     return 0
 
 

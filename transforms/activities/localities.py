@@ -100,7 +100,7 @@ class LocalityTable:
     by_base: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, name: str, country: str) -> None:
-        # 北九州 is a whole name (its 州 is no suffix) when 北九州市 is known, and the other way round
+        # a name whose 州 belongs to it (X州 when X州市 is known) is one place, whichever form comes first
         base = name if name in self.by_base else base_name(name)
         for key, (known, _) in list(self.by_base.items()):
             if known == base and key != base:

@@ -30,7 +30,6 @@ _WEAK_SUFFIXES = "道府区町"  # only trusted right after a country name
 _NAME = r"(?:[\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[-－·・](?=[\u4e00-\u9fff]))"
 _CONNECTOR = re.compile(r"(?:的)?(?:友好城市|姐妹城市|友城|友好省州|友好省|友好州)?")
 _SUFFIXED = re.compile(rf"({_NAME}{{2,10}}?)([{SUFFIXES}])")
-_BARE = re.compile(rf"({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
 _LIST_NEXT = re.compile(rf"(?:、|及|和|与|以及)({_NAME}{{2,10}}?)([{SUFFIXES}])")
 _LIST_NEXT_BARE = re.compile(rf"(?:、|及|和|以及)({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
 _PENDING = re.compile(rf"(?:与|和|同|及|、|友城|友好城市|姐妹城市|邀请)({_NAME}{{2,6}}?)([市县郡州省道府])")

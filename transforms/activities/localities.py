@@ -4,14 +4,17 @@ How a name is found, strongest evidence first:
 1. right after a country name, optionally through 友城/友好城市/姐妹城市: 日本X市, 韩国X郡, 德国X州,
    法国友城X…;
 2. in a list continuing such a name: "日本X市、Y市、巴西Z市" (Y inherits 日本), "韩国X郡及Y市";
-3. as a bare short name right after a country when the name ends there (韩国X10所小学: "X" before a digit);
+3. a name of the foreign-place gazetteer (foreign_places.py: GeoNames, ISO 3166-2, the curated list) that
+   can stand alone: three characters or more, written with its suffix, or a city of a million people
+   (芝加哥, 和歌山县, 东京), its country chosen by the sentence, the narrative, or its size;
 4. named elsewhere in the text without a country ("…与X市开展友好交流") and tied to a country by another
    sentence ("法国友城X…"), or given by the caller's corpus-learned list (`known_localities`).
 Once a name is known for a narrative, every later mention of it (with or without its 市/县/郡/州 suffix)
 counts, so "X市市长率团访问" and "X书道协会" both point at X.
 
 Never a locality: a Chinese division (python-stdnum / cpca tables), the reporting institution's own place, a
-name containing function words or organisation words (…中学, …大学, …协会, …中心).
+name containing function words or organisation words (…中学, …大学, …协会, …中心), a city only naming an
+organisation or event after it (法兰克福展览公司), a person (西哈努克亲王, 弗拉基米尔·…), a 《title》.
 """
 
 from __future__ import annotations

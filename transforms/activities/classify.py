@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from transforms.activities.gazetteer import DATA_DIR, division_base, gazetteer
+from transforms.activities.gazetteer import DATA_DIR, gazetteer
+from transforms.normalize.places import division_base
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -147,7 +148,6 @@ _CONTINUING = ("其中", "以及", "及", "并")
 # Aims: what a visit or a policy should bring about (促进更多的外商来重庆).
 _AIM = re.compile(r"推动|促进|鼓励|吸引|争取更多")
 # 在东京访问了: already abroad, the verb tells a leg of the trip
-_ABROAD_ALREADY = re.compile(r"在(?:国外|境外|海外|当地)")
 _NOMINAL_TRIP = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
 _PEOPLE_COUNT = re.compile(r"\d+\s*[余多]?\s*[人名]")
 # A clause whose subject is the delegation without a name (and no count of its own): it refers back to
@@ -191,7 +191,8 @@ APPROVED_BATCHES = re.compile(r"\d+\s*批")
 _OUTBOUND_CONTEXT = re.compile(r"出国|出访|出境|因公出")
 APPROVAL_CONTEXT_CHARS = 40
 _DOCUMENTS = re.compile(r"护照|签证|证照|证件|批件|邀请")
-_ABROAD = re.compile(r"在(?:国外|境外|海外)")
+# 在国外/在当地: already abroad (a delegation met there, or a leg of a trip told before)
+_ABROAD = re.compile(r"在(?:国外|境外|海外|当地)")
 # A delegation's name starts at most this far before its head word (美国中部华盛顿大学校长访问团).
 _ORIGIN_MAX_CHARS = 16
 # A place right after these is where someone is or goes, not where a party comes from (驻芝加哥总领事,
@@ -309,7 +310,7 @@ def _stated(text: str, start: int, end: int, sentence_start: int, v0: int, v1: i
         return False
     if _BACKGROUND.search(text, start, v0) or _AIM.search(text, start, v0):
         return False  # 曾经多次派团访问; 促进更多的外商来重庆洽谈合作
-    if _TIME_FRAME.search(text, sentence_start, start) or _ABROAD_ALREADY.search(text, start, v0):
+    if _TIME_FRAME.search(text, sentence_start, start) or _ABROAD.search(text, start, v0):
         return False  # 在日…交流访问期间,代表团访问了…; 访问团在东京访问了…: a leg of a trip told before
     breakdown = text.find("其中", sentence_start, start + 2)
     if (text.startswith(_CONTINUING, start) or breakdown >= 0) and TRIP_VERB.search(

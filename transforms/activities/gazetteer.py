@@ -32,6 +32,7 @@ import pycountry
 # 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix (日向市).
 from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
 from transforms.disk_cache import cached, source_key
+from transforms.normalize.places import cpca_division_names, division_base
 from transforms.package_data import package_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -168,26 +169,6 @@ ABBREV_CONTEXTS: tuple[str, ...] = (
 #: What follows a compound of countries' abbreviations when it names an initiative or a route, not them.
 NAMED_AFTER_COUNTRIES: tuple[str, ...] = ("经济走廊", "走廊")
 
-_DIVISION_SUFFIXES = (
-    "特别行政区",
-    "特別行政區",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "林区",
-    "特区",
-    "新区",
-    "矿区",
-    "省",
-    "市",
-    "县",
-    "区",
-    "旗",
-    "盟",
-)
-
 
 class Hit(NamedTuple):
     """One gazetteer match: [start, end) in the scanned text."""
@@ -245,30 +226,13 @@ def _division_names() -> tuple[set[str], set[str]]:
         every.add(m.group(2))
         if m.group(1) is None or m.group(1).endswith("-]"):
             current.add(m.group(2))
-    with (package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
-        current.update(row["name"] for row in csv.DictReader(fh) if row.get("name"))
+    current |= cpca_division_names()
     every |= current
 
     def keep(names: set[str]) -> set[str]:
         return {n for n in names if n and not n.startswith(_OUTSIDE_MAINLAND) and n not in ("市辖区", "县")}
 
     return keep(current), keep(every)
-
-
-def division_base(name: str, ethnic: tuple[str, ...] = ()) -> str:
-    """吴兴区 -> 吴兴, 延边朝鲜族自治州 -> 延边: the name a sentence uses without its suffix."""
-    for suffix in _DIVISION_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            name = name[: -len(suffix)]
-            break
-    stripped = True
-    while stripped:
-        stripped = False
-        for group in ethnic:
-            if name.endswith(group) and len(name) > len(group) + 1:
-                name, stripped = name[: -len(group)], True
-                break
-    return name
 
 
 def _country_names() -> dict[str, str]:

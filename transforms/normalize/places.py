@@ -84,25 +84,45 @@ def same_division(address_code: str, uscc_code: str) -> bool:
     return address_code[:depth] == uscc_code[:depth]
 
 
-_DIVISION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
+DIVISION_SUFFIXES = (
+    "特别行政区", "特別行政區", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "新区",
+    "矿区", "省", "市", "县", "区", "旗", "盟",
+)  # fmt: skip
+
+
+def division_base(name: str, ethnic: tuple[str, ...] = ()) -> str:
+    """吴兴区 -> 吴兴, 延边朝鲜族自治州 -> 延边: the name a sentence uses without its suffix (and, given the
+    ethnic-group names, without the group: 朝鲜族)."""
+    for suffix in DIVISION_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix)]
+            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for group in ethnic:
+            if name.endswith(group) and len(name) > len(group) + 1:
+                name, stripped = name[: -len(group)], True
+                break
+    return name
 
 
 @cache
-def division_names() -> frozenset[str]:
-    """Every Chinese division name in cpca's table (湖州市, 吴兴区) and its form without the suffix (湖州)."""
+def cpca_division_names() -> frozenset[str]:
+    """The division names of cpca's table (2020 boundaries), as written (湖州市, 吴兴区)."""
     import csv
 
     from transforms.package_data import package_dir
 
     with (package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
-        names = {row["name"] for row in csv.DictReader(fh) if row.get("name")}
-    bases = set()
-    for name in names:
-        for suffix in _DIVISION_SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                bases.add(name[: -len(suffix)])
-                break
-    return frozenset(names - {"市辖区", "县"} | bases)
+        return frozenset(row["name"] for row in csv.DictReader(fh) if row.get("name"))
+
+
+@cache
+def division_names() -> frozenset[str]:
+    """Every Chinese division name in cpca's table (湖州市, 吴兴区) and its form without the suffix (湖州)."""
+    names = cpca_division_names() - {"市辖区", "县"}
+    return frozenset(names | {division_base(n) for n in names})
 
 
 def starts_with_division(text: str) -> bool:

@@ -10,11 +10,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
 
-from transforms.normalize.script import has_traditional, to_simplified
+from transforms.normalize.script import has_traditional, t2s_table, to_simplified
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
@@ -48,9 +48,12 @@ def label_key(text: str) -> tuple[str, str | None]:
     return key.translate(_IGNORED), unit
 
 
+_LABELS_FILE = Path(__file__).parent / "data" / "labels.yaml"
+
+
 @cache
 def _data() -> dict:
-    return yaml.safe_load(resources.files("transforms.data").joinpath("labels.yaml").read_text("utf-8"))
+    return yaml.safe_load(_LABELS_FILE.read_text("utf-8"))
 
 
 def _script_variants(text: str) -> set[str]:
@@ -62,9 +65,24 @@ def _script_variants(text: str) -> set[str]:
     return {text, *to_traditional_forms(text)}
 
 
+# The builder's version, part of the disk cache key: bump it when `_build_label_table` changes.
+_TABLE_VERSION = "1"
+
+
 @cache
 def label_table() -> dict[str, str]:
-    """Map every known label key to its field; built once from the data file."""
+    """Map every known label key to its field.
+
+    Built once per machine and read back from the disk cache after that: the traditional spellings come
+    from OpenCC, whose dictionaries take longer to load (≈0.15 s) than every later report takes to read.
+    """
+    from transforms.disk_cache import cached, source_key
+
+    key = source_key(_TABLE_VERSION, [_LABELS_FILE], ["opencc"])
+    return cached("labels", key, _build_label_table)
+
+
+def _build_label_table() -> dict[str, str]:
     data = _data()
     table: dict[str, str] = {}
 
@@ -137,6 +155,35 @@ def is_column_header_row(cells: list[str]) -> bool:
     return cells[0] in headers and all("".join(c.split()) in headers for c in cells)
 
 
+def _trie_alternation(words: list[str], between: str) -> str:
+    """One regex for `words` (each spelled with `between` allowed between its characters), written as a
+    trie: shared beginnings are written once, which compiles several times faster than a flat alternation.
+
+    It matches what the flat alternation of the words, longest first, matches: every word that can match
+    at a position lies on one path of the trie (word characters are never `between` characters), and on
+    that path a longer continuation is tried before stopping.
+    """
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        alternatives = [re.escape(char) + after(child) for char, child in sorted(node.items()) if char]
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    def after(node: dict) -> str:
+        """What may follow a node's character: `between` and a next character, optional where a word ends."""
+        if not any(node):
+            return ""
+        rest = between + branches(node)
+        return f"(?:{rest})?" if "" in node else rest
+
+    return branches(root)
+
+
 @cache
 def _prefix_pattern() -> re.Pattern[str]:
     """A regex finding a known label at the start of a line or after white space, followed by a separator.
@@ -145,17 +192,16 @@ def _prefix_pattern() -> re.Pattern[str]:
     (对《条例》和…, 接受捐赠（资助）…) and carry a bracketed unit or note; the separator (colon or white
     space) is required so that prose which merely starts with a label word is not split.
     """
-    variants = sorted(label_table(), key=len, reverse=True)
     between = f"[\\s{re.escape(_IGNORED_CHARS)}]*"
-    spaced = [between.join(map(re.escape, v)) for v in variants if len(v) >= 2]
+    labels = _trie_alternation([v for v in label_table() if len(v) >= 2], between)
     groups = "|".join(between.join(map(re.escape, g)) for g in group_keys())
     # After white space a label may be followed by a colon or white space; after a clause separator
     # (年初数：2.17；年末数：1.35) only by a colon, so that prose is not cut at its commas.
     return re.compile(
         rf"(?:^|(?<=\s)|(?P<after_punct>(?<=[；;，,。])))"
-        rf"(?P<label>(?:[一二三四五六七八九十]+、|\d{{1,2}}[.、．)]\s*)?{between}(?:(?:{groups}){between})*(?:"
-        + "|".join(spaced)
-        + r")\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?(after_punct)[:：]|(?:[:：]|\s|$))"
+        rf"(?P<label>(?:[一二三四五六七八九十]+、|\d{{1,2}}[.、．)]\s*)?{between}(?:(?:{groups}){between})*"
+        rf"{labels}"
+        r"\s*(?:[(（][^)）]{1,12}[)）])?)\s*(?(after_punct)[:：]|(?:[:：]|\s|$))"
     )
 
 
@@ -164,6 +210,7 @@ def _prefix_pattern() -> re.Pattern[str]:
 # cell, so the memo never changes an answer.
 _MATCH_MEMO: dict[str, Label | None] = {}
 _MATCH_MEMO_MAX = 1 << 16
+_UNKNOWN = Label("")  # not in the memo (None is a remembered answer: not a label)
 
 
 @cache
@@ -185,19 +232,26 @@ def _non_label_ideograph() -> re.Pattern[str]:
     return re.compile("[" + "".join(ranges) + "]")
 
 
+def has_non_label_character(cell: str) -> bool:
+    """Whether `cell` holds a character that no label has, also in simplified form: then neither the cell
+    nor any longer text that contains it is a label or the beginning of one."""
+    outsider = _non_label_ideograph().search(cell)
+    if outsider is None:
+        return False
+    if ord(outsider.group()) not in t2s_table():
+        return True
+    return _non_label_ideograph().search(to_simplified(cell)) is not None
+
+
 def match_label(cell: str) -> Label | None:
     """The label a whole cell stands for, or None when the cell is a value."""
     if len(cell) > 60:
         return None
-    try:
-        return _MATCH_MEMO[cell]
-    except KeyError:
-        pass
-    outsider = _non_label_ideograph().search(cell)
-    if outsider is not None and (
-        not has_traditional(outsider.group()) or _non_label_ideograph().search(to_simplified(cell))
-    ):
-        return None  # a character no label has (also in simplified form): a value, rejected unnormalised
+    label = _MATCH_MEMO.get(cell, _UNKNOWN)
+    if label is not _UNKNOWN:
+        return label
+    if has_non_label_character(cell):
+        return None  # a value (a name, an address, prose), rejected unnormalised
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None
@@ -220,6 +274,8 @@ def _long_label_keys() -> tuple[tuple[str, str], ...]:
 
 def label_from_truncation(cell: str) -> Label | None:
     """The long label whose beginning `cell` is, when it is most of it; else None."""
+    if has_non_label_character(cell):
+        return None
     key, unit = label_key(cell)
     if len(key) < MIN_TRUNCATED_CHARS:
         return None
@@ -244,22 +300,29 @@ def _label_first_chars() -> frozenset[str]:
 _NUMBERED = re.compile(r"\d{1,2}[.、．)]\s*\D")
 
 
-def starts_with_label(line: str) -> bool:
-    """Whether `line` begins with a known label and its separator (the first item `find_labels` would give
-    would start at 0): one anchored match instead of a scan of the whole line."""
+def labels_at_start(line: str) -> list[tuple[int, int, Label]]:
+    """The labels of a line of the 'label：value' layout (as `find_labels`) when the line begins with one
+    and its separator, else []: most lines do not, and are told so by one anchored match at most."""
     if not line or line[0] not in _label_first_chars():
-        return False
+        return []
     if line[0].isdigit() and _NUMBERED.match(line) is None:
-        return False  # a number (10.00, 2024年…), not a numbered label (1. 单位名称)
-    match = _prefix_pattern().match(line)
-    return match is not None and match_label(match.group("label")) is not None
+        return []  # a number (10.00, 2024年…), not a numbered label (1. 单位名称)
+    first = _prefix_pattern().match(line)
+    label = match_label(first.group("label")) if first is not None else None
+    if first is None or label is None:
+        return []
+    return [(0, first.end(), label), *_labels_in(line, first.end(), MAX_INLINE_LABELS - 1)]
 
 
 def find_labels(line: str) -> list[tuple[int, int, Label]]:
     """Labels inside a line of a 'label：value' layout, as (start, end-of-separator, label)."""
+    return _labels_in(line, 0, MAX_INLINE_LABELS)
+
+
+def _labels_in(line: str, pos: int, limit: int) -> list[tuple[int, int, Label]]:
     found = []
-    for count, match in enumerate(_prefix_pattern().finditer(line)):
-        if count >= MAX_INLINE_LABELS:
+    for count, match in enumerate(_prefix_pattern().finditer(line, pos)):
+        if count >= limit:
             break
         label = match_label(match.group("label"))
         if label is not None:

@@ -17,12 +17,12 @@ from typing import NamedTuple
 
 from transforms.labels import (
     Label,
-    find_labels,
+    has_non_label_character,
     is_column_header_row,
     is_cover,
     label_from_truncation,
+    labels_at_start,
     match_label,
-    starts_with_label,
     unit_of_cell,
 )
 from transforms.normalize.places import starts_with_division
@@ -224,12 +224,16 @@ def _fragment(token: _Token) -> bool:
 def _label_from_fragments(tokens: list[_Token], i: int) -> tuple[Label, int] | None:
     """The label that tokens[i], joined with the fragments after it, spell, and how many it takes."""
     text = tokens[i].text
+    if has_non_label_character(text):
+        return None
     for count in range(2, MAX_FRAGMENTS + 1):
         if i + count > len(tokens):
             break
         following = tokens[i + count - 1]
         if not _fragment(following) or following.blank_before:
             break
+        if has_non_label_character(following.text):
+            break  # no label holds that character, so no longer join is one either
         text += following.text
         label = match_label(text) or label_from_truncation(text)
         if label is not None:
@@ -239,10 +243,8 @@ def _label_from_fragments(tokens: list[_Token], i: int) -> tuple[Label, int] | N
 
 def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
     """Split 'label：value  label：value' pieces; a piece with no label at its start is one value."""
-    if not starts_with_label(piece):
-        return [(None, piece)]
-    found = find_labels(piece)
-    if not found or found[0][0] != 0:
+    found = labels_at_start(piece)
+    if not found:
         return [(None, piece)]
     out: list[tuple[Label | None, str]] = []
     for index, (start, end, label) in enumerate(found):

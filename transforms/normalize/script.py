@@ -23,7 +23,7 @@ def _converter(config: str):  # -> opencc.OpenCC
 
 
 @cache
-def _t2s_table() -> dict[int, str]:
+def t2s_table() -> dict[int, str]:
     """{code point: simplified character} for every ideograph OpenCC simplifies (one call each, ≈10 ms).
 
     Japanese shinjitai (県, 浜, 広, 沢: Japanese place names copied as written) are simplified through their
@@ -54,7 +54,7 @@ def _in_gb2312(char: str) -> bool:
 @cache
 def _traditional_pattern() -> re.Pattern[str]:
     """One character class of every character the table simplifies, as ranges: a C-speed scan."""
-    codes = sorted(_t2s_table())
+    codes = sorted(t2s_table())
     ranges: list[str] = []
     start = previous = codes[0]
     for code in [*codes[1:], -1]:
@@ -74,7 +74,7 @@ def to_simplified(text: str) -> str:
     """`text` with each traditional character replaced by its simplified form; same length, same offsets."""
     if not has_traditional(text):
         return text
-    return text.translate(_t2s_table())
+    return text.translate(t2s_table())
 
 
 def to_traditional_forms(text: str) -> set[str]:

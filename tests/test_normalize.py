@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
+import cn2an
 import pytest
 
 from transforms.normalize.changes import parse_registration_changes
+from transforms.normalize.chinese_numerals import chinese_number, standard_numeral
 from transforms.normalize.dates import parse_date
 from transforms.normalize.funding import funding_category
 from transforms.normalize.numbers import parse_count, parse_money_wan
@@ -127,3 +131,43 @@ def test_registration_changes() -> None:
     assert parse_registration_changes("举办单位变更为甲市卫生健康委员会。") == [
         {"date": None, "what": "举办单位变更为甲市卫生健康委员会"}
     ]
+
+
+def _cn2an_or_error(text: str) -> object:
+    try:
+        return cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError) as exc:
+        return type(exc)
+
+
+def test_standard_numerals_read_as_cn2an_reads_them() -> None:
+    """The fast reading of standard numerals covers what cn2an writes, and never disagrees with cn2an."""
+    values = [*range(0, 20_000), *range(20_000, 10**8, 7_919), *range(10**8, 10**12, 99_990_001)]
+    for value in values:
+        for mode in ("low", "up"):
+            assert standard_numeral(cn2an.an2cn(value, mode)) == value
+    rng = random.Random(7)
+    alphabet = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟亿"
+    candidates = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(40_000)]
+    for value in rng.sample(values, 2_000):  # one character changed, added or dropped
+        written, pos = cn2an.an2cn(value), rng.randrange(len(cn2an.an2cn(value)))
+        candidates += [
+            written[:pos] + rng.choice(alphabet) + written[pos + 1 :],
+            written[:pos] + rng.choice(alphabet) + written[pos:],
+            written[:pos] + written[pos + 1 :],
+        ]
+    accepted = [(text, standard_numeral(text)) for text in candidates]
+    accepted = [(text, value) for text, value in accepted if value is not None]
+    assert len(accepted) > 4_000
+    assert [(text, value) for text, value in accepted if _cn2an_or_error(text) != value] == []
+
+
+@pytest.mark.parametrize("text", ["一百五", "三万五", "一〇五", "1.5万", "十十", "陆万零拾", "廿"])
+def test_other_numerals_are_left_to_cn2an(text: str) -> None:
+    assert standard_numeral(text) is None
+    expected = _cn2an_or_error(text)
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            chinese_number(text)
+    else:
+        assert chinese_number(text) == expected

@@ -7,6 +7,7 @@ normalisers clean each value, and every doubt becomes a `problem` in the record 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ def extract_bytes(data: bytes, path: str, *, known_localities: Mapping[str, str]
         raw = parse_layout(document.text)
         if not any(f.label.field not in ("group", "container") and f.values for f in raw.fields):
             raise UnreadableFile(path, "no report field found: this does not look like an annual report")
-        record = build_record(raw, Path(path).name, known_localities)
+        record = build_record(raw, os.path.basename(path), known_localities)
     except UnreadableFile:
         raise
     except (MemoryError, RecursionError) as exc:

@@ -141,6 +141,42 @@ def test_pdf_page_cap_reads_the_first_pages_and_warns(fixture_files, monkeypatch
     assert "统一社会信用代码" in document.text and "接受捐赠以及使用情况" not in document.text
 
 
+def _pdf_with_cjk_font_not_embedded(rows: list[list[str]]) -> bytes:
+    """A ruled table in reportlab's STSong-Light, a CJK font PDFs name without embedding it."""
+    from reportlab.lib import colors
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    table = Table(rows)
+    grid = ("GRID", (0, 0), (-1, -1), 0.5, colors.black)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light"), grid]))
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([table])
+    return out.getvalue()
+
+
+def test_pdf_single_character_cells_of_a_font_not_embedded_are_kept() -> None:
+    """PDFium drops a character alone on its line when the stand-in font has no glyph box for it (as on a
+    host without CJK fonts); the shipped fallback font keeps such cells, whatever the host has installed."""
+    data = _pdf_with_cjk_font_not_embedded([["接受捐赠资助及其使用情况", "无"], ["相关资质认可", "有"]])
+    text = read_document(data, "r.pdf").text
+    assert text.splitlines() == ["接受捐赠资助及其使用情况 | 无 |", "相关资质认可 | 有 |"]
+
+
+def test_pdf_cjk_fallback_font_covers_every_ideograph_with_a_box() -> None:
+    from fontTools.ttLib import TTFont
+
+    from transforms.readers.pdf_fonts import FALLBACK_FONT
+
+    font = TTFont(FALLBACK_FONT)
+    cmap = font.getBestCmap()
+    assert all(cmap.get(code) == "square" for code in (0x4E00, 0x65E0, 0x9FFF, 0x3000, 0xFF10, 0x20000))
+    square = font["glyf"]["square"]
+    assert (square.xMin, square.yMin, square.xMax, square.yMax) == (0, -120, 1000, 880)
+
+
 # ---- cells -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("lines", "joined"),

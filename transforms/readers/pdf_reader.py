@@ -164,8 +164,10 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     # imported here: only PDFs need them
     import pypdfium2 as pdfium
 
+    from transforms.readers.pdf_fonts import install_cjk_fallback
     from transforms.readers.pdf_page import read_page
 
+    install_cjk_fallback()
     warnings: list[str] = []
     out: list[tuple[str, Any]] = []
     try:

@@ -72,8 +72,15 @@ def join_lines(lines: Iterable[str]) -> str:
 PARAGRAPH_CELL_MIN_CHARS = 60
 
 
+# Anything `clean_cell` would change: a whitespace run, whitespace other than a plain space (every line
+# break is whitespace), a space at either end, or a "|".
+_NOT_CLEAN = re.compile(r"\s{2,}|[^\S ]|^ | $|\|")
+
+
 def clean_cell(text: str) -> str:
     """A cell's text for the row layout: lines joined, "|" made full-width so it cannot split the cell."""
+    if _NOT_CLEAN.search(text) is None:
+        return text  # the common cell, one clean line: one scan instead of a split, a join and a collapse
     return join_lines(text.splitlines()).replace("|", "｜")
 
 
@@ -85,6 +92,8 @@ def clean_cell_paragraphs(paragraphs: Iterable[str]) -> str:
     continuing, because only the last of them ends with the cell separator.
     """
     cleaned = [clean_cell(p) for p in paragraphs]
+    if len(cleaned) == 1:
+        return cleaned[0]  # one clean line: joining it with itself changes nothing
     cleaned = [p for p in cleaned if p]
     joined = join_lines(cleaned)
     if len(joined) < PARAGRAPH_CELL_MIN_CHARS:

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
-import pycountry
 
 # Two characters name a foreign city on their own only for a city of millions (东京, 釜山): the others (国家,
 # 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix (日向市).
@@ -237,6 +236,8 @@ def _division_names() -> tuple[set[str], set[str]]:
 
 def _country_names() -> dict[str, str]:
     """Chinese name -> ISO alpha-2, from pycountry's zh_CN catalogue and the alias file (aliases win)."""
+    import pycountry  # only when the gazetteer is built, not when it is loaded from the disk cache
+
     zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
     names: dict[str, str] = {}
     for country in pycountry.countries:

@@ -190,11 +190,14 @@ def load_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a report file, refusing an empty or oversized file with a reason."""
     name = os.fspath(path)
     try:
-        info = os.stat(name)
+        info = os.lstat(name)
+        target = name
+        if stat.S_ISLNK(info.st_mode):  # a symlink the user named is read; one swapped in later is not
+            info, target = os.stat(name), os.path.realpath(name)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(name, NOT_REGULAR)
         check_size(info.st_size, name)
-        data = read_capped(os.path.realpath(name))  # a symlink the user named is read; one swapped in is not
+        data = read_capped(target)
     except OSError as exc:
         raise UnreadableFile(name, f"cannot open file ({exc.strerror or type(exc).__name__})") from exc
     check_size(len(data), name)

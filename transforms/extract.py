@@ -182,7 +182,7 @@ def build_record(raw: RawReport, file_name: str, known_localities: Mapping[str, 
     sections = _sections(raw)
     narrative = "\n".join(sections.values())
     title = "\n".join(raw.preamble + ([values["report_year"].text or ""] if "report_year" in values else []))
-    year, year_source = report_year(title, "\n".join(f.text or "" for f in raw.fields), file_name)
+    year, year_source = report_year(title, lambda: "\n".join(f.text or "" for f in raw.fields), file_name)
     if year is None:
         problems.add("report_year", "error", "no report year in the text or the file name")
     elif year_source == "file name":

@@ -29,7 +29,15 @@ def t2s_table() -> dict[int, str]:
     Japanese shinjitai (県, 浜, 広, 沢: Japanese place names copied as written) are simplified through their
     traditional form (jp2t, then t2s), but only characters outside GB2312: a shinjitai form that is also a
     common simplified character (予, 芸, 弁) stays what it is in Chinese text.
+
+    Built once per machine (OpenCC's dictionaries load slowly), then read from the disk cache.
     """
+    from transforms.disk_cache import cached, source_key
+
+    return cached("t2s", source_key("1", [], ["opencc"]), _build_t2s_table)
+
+
+def _build_t2s_table() -> dict[int, str]:
     chars = [chr(c) for lo, hi in _IDEOGRAPH_RANGES for c in range(lo, hi + 1)]
     joined = "\n".join(chars)
     simplified = _converter("t2s").convert(joined).split("\n")

@@ -14,7 +14,6 @@ placeholder. Files that are not reports at all (spreadsheets, images, data files
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -29,7 +28,7 @@ from transforms.readers import open_regular
 from .file_index import FileIndex
 from .loader import KnownFiles
 from .parse import read_failure
-from .walk import display_path, scan
+from .walk import check_paths, display_path, scan
 
 __all__ = ["discover", "display_path", "scan"]
 
@@ -98,14 +97,6 @@ def sha256_file(raw_path: bytes) -> str:
 def placeholder_key(raw: bytes, size: int, mtime_ns: int) -> str:
     """The stand-in for a sha256 of bytes that were not read: stable while the file does not change."""
     return PLACEHOLDER + hashlib.sha256(b"%s|%d|%d" % (raw, size, mtime_ns)).hexdigest()[:16]
-
-
-def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise FileNotFoundError naming the first input that does not exist (a typo must not look like an
-    empty inbox)."""
-    for path in paths:
-        if not os.path.lexists(path):
-            raise FileNotFoundError(errno.ENOENT, "no such file or folder", os.fspath(path))
 
 
 def unchanged_by_stat(

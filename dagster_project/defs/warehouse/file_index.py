@@ -95,9 +95,11 @@ def write_index(
             target.unlink()  # better no index than a stale one
 
 
-def nothing_to_ingest(paths: list[str], db_path: Path) -> tuple[int, int] | None:
-    """(files seen, warehouse version) when no file under `paths` changed since the published snapshot
-    was made, else None. Reads the index and stats every file; opens no database, reads no file's bytes.
+def count_changes(paths: list[str], db_path: Path, limit: int) -> tuple[int, int, int] | None:
+    """(files seen, files changed, warehouse version) when the index describes the published snapshot,
+    else None. Changed files are new or differ from the index; counting stops at `limit` + 1 (then not
+    every file was seen). Nothing changed: there is nothing to ingest. Reads the index and stats every
+    file; opens no database, reads no file's bytes.
 
     A file that could not be read is never in the index, and a folder that cannot be listed stops the
     check: both are tried again by the job on every run.
@@ -114,9 +116,13 @@ def nothing_to_ingest(paths: list[str], db_path: Path) -> tuple[int, int] | None
     if index.warehouse_version is None or state != (info.get("version"), info.get("last_ingest_at")):
         return None
     unlisted: list[bytes] = []  # a folder that cannot be listed is tried again by the job, every run
-    seen = 0
+    seen = changed = 0
     for raw, size, mtime_ns, inode in scan(paths, on_error=lambda folder, _exc: unlisted.append(folder)):
-        if unlisted or not index.unchanged(display_path(raw), (size, mtime_ns, inode)):
+        if unlisted:
             return None
         seen += 1
-    return None if unlisted else (seen, index.warehouse_version)
+        if not index.unchanged(display_path(raw), (size, mtime_ns, inode)):
+            changed += 1
+            if changed > limit:
+                break
+    return None if unlisted else (seen, changed, index.warehouse_version)

@@ -6,8 +6,8 @@ and encoded as Parquet by a worker, which hands the Parquet bytes back; this pro
 DuckDB stays the single writer. A file that cannot be read becomes a `files` row with its reason; a copy of
 its bytes is kept in the quarantine folder so nothing is lost.
 
-Where chunks run is a `ChunkRunner`: in this process, a local process pool (the default), or a Dask cluster
-(`parse_dask.DaskCluster`, only imported when asked for).
+Where chunks run is a `ChunkRunner`: in this process, a local process pool (the default; its workers in
+`workers`), or a Dask cluster (`parse_dask.DaskCluster`, only imported when asked for).
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import importlib
-import multiprocessing
 import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,8 @@ from transforms.errors import UnreadableFile
 from transforms.readers import MAX_FILE_BYTES, check_size, read_capped
 from transforms.tables import FileFacts, TableBatch
 
-DEFAULT_EXTRACTOR = "transforms.extract:extract_bytes"
+from .workers import DEFAULT_CHUNK_SIZE, DEFAULT_EXTRACTOR, has_standby_pool, new_pool, take_standby_pool
+
 # A chunk is re-run after a worker died while parsing it; the run fails when a chunk was being parsed by this
 # many + 1 dying workers (Dask's scheduler default `distributed.scheduler.allowed-failures` is the same 3).
 CHUNK_RETRIES = 3
@@ -207,7 +207,7 @@ class InProcess:
 
 
 class LocalPool:
-    """Chunks on `workers` spawned processes, a few in flight at a time.
+    """Chunks on `workers` spawned processes (the standby pool's, when one waits), a few in flight at a time.
 
     A worker that dies (kill -9, the OOM killer, a crash in a C parser) breaks a ProcessPoolExecutor as a
     whole: the chunks then in flight are re-run in a fresh pool, one at a time, then the rest as before. A
@@ -244,9 +244,8 @@ class LocalPool:
         self, todo: Iterator[ChunkTask], settings: ParseSettings, deaths: Counter[int], in_flight: int
     ) -> Generator[ChunkOutput, None, list[ChunkTask]]:
         """Run chunks from `todo` until none is left or a worker dies; return the chunks lost then."""
-        # spawn: the caller (Dagster, Streamlit) has threads; forking those is unsafe.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(self.workers, in_flight), mp_context=context) as pool:
+        workers, extractor = min(self.workers, in_flight), settings.extractor_ref
+        with take_standby_pool(workers, extractor) or new_pool(workers, extractor) as pool:
             pending: dict[Future[ChunkOutput], ChunkTask] = {}
 
             def submit_next() -> None:
@@ -290,7 +289,7 @@ def parse_candidates(
     extractor_ref: str = DEFAULT_EXTRACTOR,
     quarantine_dir: Path,
     workers: int = 2,
-    chunk_size: int = 500,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
     require_valid_uscc: bool = False,
     known_localities: dict[str, str] | None = None,
     runner: ChunkRunner | None = None,
@@ -323,7 +322,9 @@ def parse_candidates(
     total = to_parse.num_rows
     stats.chunks = -(-total // chunk_size)
     if runner is None:
-        runner = LocalPool(workers) if workers > 1 and stats.chunks > 1 else InProcess()
+        # One chunk is parsed in this process, unless warm workers are waiting for it.
+        waiting = stats.chunks == 1 and has_standby_pool(workers, extractor_ref)
+        runner = LocalPool(workers) if workers > 1 and (stats.chunks > 1 or waiting) else InProcess()
     tasks = (
         ChunkTask(no, to_parse.slice(start, chunk_size).to_pylist())
         for no, start in enumerate(range(0, total, chunk_size))

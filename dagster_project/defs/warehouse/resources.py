@@ -14,9 +14,7 @@ import dagster as dg
 
 from nianbao import warehouse as wh
 
-from .parse import DEFAULT_EXTRACTOR
-
-ENV_DASK_SCHEDULER = "NIANBAO_DASK_SCHEDULER"
+from .workers import DEFAULT_CHUNK_SIZE, DEFAULT_EXTRACTOR, ENV_DASK_SCHEDULER, default_workers
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -57,7 +55,7 @@ class ParserResource(dg.ConfigurableResource):
 
     extractor: str = DEFAULT_EXTRACTOR
     workers: int = 2  # local pool only
-    chunk_size: int = 500
+    chunk_size: int = DEFAULT_CHUNK_SIZE
     dask_scheduler: str = ""  # e.g. tcp://scheduler:8786; empty: parse on this machine
     # False (default): a report without a valid USCC loads under a stable surrogate institution id
     # `X-<hash of the name>`, its problem recorded. True: such reports are quarantined.
@@ -69,6 +67,6 @@ def default_resources(warehouse: str | None = None, inbox: str | None = None) ->
         "warehouse": WarehouseResource(path=str(wh.resolve_warehouse_path(warehouse))),
         "inbox": InboxResource(path=str(wh.resolve_inbox_path(inbox))),
         "parser": ParserResource(
-            workers=min(2, os.cpu_count() or 1), dask_scheduler=os.environ.get(ENV_DASK_SCHEDULER, "")
+            workers=default_workers(), dask_scheduler=os.environ.get(ENV_DASK_SCHEDULER, "")
         ),
     }

@@ -6,6 +6,7 @@ sensor, `nianbao ingest` checking that nothing changed — imports neither DuckD
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 
@@ -17,6 +18,14 @@ IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp", ".swp")
 def display_path(raw: bytes) -> str:
     """A UTF-8 string for any path bytes (non-UTF-8 names keep their bytes visible as escapes)."""
     return raw.decode("utf-8", "backslashreplace")
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise FileNotFoundError naming the first input that does not exist (a typo must not look like an
+    empty inbox)."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(errno.ENOENT, "no such file or folder", os.fspath(path))
 
 
 def is_ignored(name: bytes) -> bool:

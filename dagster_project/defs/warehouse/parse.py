@@ -39,6 +39,7 @@ from .workers import DEFAULT_CHUNK_SIZE, DEFAULT_EXTRACTOR, has_standby_pool, ne
 # A chunk is re-run after a worker died while parsing it; the run fails when a chunk was being parsed by this
 # many + 1 dying workers (Dask's scheduler default `distributed.scheduler.allowed-failures` is the same 3).
 CHUNK_RETRIES = 3
+MIN_CHUNK = 50  # files: below this a chunk's fixed costs (its Parquet files, its task) weigh
 
 
 @dataclass
@@ -282,6 +283,21 @@ def files_to_parse(candidates_file: Path) -> int:
     return pc.sum(pc.equal(actions, "parse")).as_py() or 0
 
 
+def chunk_bounds(total: int, chunk_size: int, workers: int) -> list[tuple[int, int]]:
+    """(start, size) of each chunk of `total` files: `chunk_size` files, fewer towards the end (a share of
+    what is left, at least MIN_CHUNK), so that the workers finish together rather than one of them idling
+    while another parses a last full chunk. Up to `chunk_size` files are one chunk."""
+    if total <= chunk_size:
+        return [(0, total)] if total else []
+    bounds, start = [], 0
+    while start < total:
+        share = -(-(total - start) // (2 * workers))
+        size = min(chunk_size, max(MIN_CHUNK, share), total - start)
+        bounds.append((start, size))
+        start += size
+    return bounds
+
+
 def parse_candidates(
     candidates_file: Path,
     out_dir: Path,
@@ -320,15 +336,13 @@ def parse_candidates(
 
     to_parse = table.filter(is_parse)
     total = to_parse.num_rows
-    stats.chunks = -(-total // chunk_size)
+    bounds = chunk_bounds(total, chunk_size, workers)
+    stats.chunks = len(bounds)
     if runner is None:
         # One chunk is parsed in this process, unless warm workers are waiting for it.
         waiting = stats.chunks == 1 and has_standby_pool(workers, extractor_ref)
         runner = LocalPool(workers) if workers > 1 and (stats.chunks > 1 or waiting) else InProcess()
-    tasks = (
-        ChunkTask(no, to_parse.slice(start, chunk_size).to_pylist())
-        for no, start in enumerate(range(0, total, chunk_size))
-    )
+    tasks = (ChunkTask(no, to_parse.slice(start, n).to_pylist()) for no, (start, n) in enumerate(bounds))
     settings = ParseSettings(extractor_ref, str(quarantine_dir), require_valid_uscc, known_localities)
     done = 0
     if progress:

@@ -246,7 +246,8 @@ class LocalPool:
     ) -> Generator[ChunkOutput, None, list[ChunkTask]]:
         """Run chunks from `todo` until none is left or a worker dies; return the chunks lost then."""
         workers, extractor = min(self.workers, in_flight), settings.extractor_ref
-        with take_standby_pool(workers, extractor) or new_pool(workers, extractor) as pool:
+        pool = take_standby_pool(workers, extractor) or new_pool(workers, extractor)
+        try:
             pending: dict[Future[ChunkOutput], ChunkTask] = {}
 
             def submit_next() -> None:
@@ -274,6 +275,9 @@ class LocalPool:
                     return lost
                 for _ in done:
                     submit_next()
+        finally:
+            # Not waiting for the workers to wind down (they exit on their own): the load goes on meanwhile.
+            pool.shutdown(wait=False, cancel_futures=True)
         return []
 
 

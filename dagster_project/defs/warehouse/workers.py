@@ -11,6 +11,7 @@ Light on purpose (standard library only at import): the CLI imports it before an
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -51,6 +52,7 @@ def start_worker(extractor_ref: str) -> None:
     extract = load_extractor(extractor_ref)
     with contextlib.suppress(Exception):  # another extractor (the tests' JSON one) may not read it
         extract(WARM_UP_REPORT.read_bytes(), WARM_UP_REPORT.name, known_localities={})
+    gc.freeze()  # the tables live as long as the worker: the collector need not walk them (nor at exit)
 
 
 def _exit_with_parent() -> None:

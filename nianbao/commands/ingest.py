@@ -178,8 +178,6 @@ def _standalone_process() -> None:
     is imported is moved out of the garbage collector's sight (`gc.freeze`): Dagster and the tables live
     until the process exits, and the collector's passes over them cost ≈0.3 s of a run.
     """
-    import gc
-
     from dagster_project.defs.warehouse.workers import pyarrow_without_pandas
 
     pyarrow_without_pandas()

@@ -46,12 +46,12 @@ def new_pool(workers: int, extractor_ref: str) -> ProcessPoolExecutor:
 def start_worker(extractor_ref: str) -> None:
     """Initializer of every local parse worker: import the extractor and build its one-time tables."""
     _exit_with_parent()
-    pyarrow_without_pandas()
     from .parse import load_extractor  # the chunk's code, and Arrow for its tables
 
     extract = load_extractor(extractor_ref)
     with contextlib.suppress(Exception):  # another extractor (the tests' JSON one) may not read it
         extract(WARM_UP_REPORT.read_bytes(), WARM_UP_REPORT.name, known_localities={})
+    pyarrow_without_pandas()  # after the extractor: one that imports pandas keeps pyarrow's use of it
     gc.freeze()  # the tables live as long as the worker: the collector need not walk them (nor at exit)
 
 

@@ -59,15 +59,24 @@ def _table_settings(page: Any) -> dict[str, Any]:
     return {"explicit_horizontal_lines": [top, bottom]}
 
 
-def _cell_chars(chars: list[dict[str, Any]], cells: list[tuple]) -> Iterator[list[dict[str, Any]]]:
-    """For each cell, the characters whose centre lies in it, in page order (pdfplumber's rule in
-    `Table.extract`, which scans every character of the page for every row instead)."""
-    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
-    heights = [middle for middle, _ in middles]
-    for x0, top, x1, bottom in cells:
-        lo, hi = bisect.bisect_left(heights, top), bisect.bisect_left(heights, bottom)
-        inside = sorted(i for _, i in middles[lo:hi] if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1)
-        yield [chars[i] for i in inside]
+class _CharsByHeight:
+    """A page's characters ordered by the height of their centre, so that the characters of a cell are
+    found by bisection (pdfplumber's `Table.extract` scans every character of the page for every row)."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+        self.middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+        self.heights = [middle for middle, _ in self.middles]
+
+    def in_cells(self, cells: list[tuple]) -> Iterator[list[dict[str, Any]]]:
+        """For each cell, the characters whose centre lies in it, in page order (pdfplumber's rule)."""
+        chars = self.chars
+        for x0, top, x1, bottom in cells:
+            lo, hi = bisect.bisect_left(self.heights, top), bisect.bisect_left(self.heights, bottom)
+            inside = sorted(
+                i for _, i in self.middles[lo:hi] if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1
+            )
+            yield [chars[i] for i in inside]
 
 
 def _page_items(page: Any) -> list[tuple[float, str, Any]]:
@@ -77,14 +86,17 @@ def _page_items(page: Any) -> list[tuple[float, str, Any]]:
 
     items: list[tuple[float, str, Any]] = []
     tables = TableFinder(page, TableSettings.resolve(_table_settings(page))).tables
+    by_height: _CharsByHeight | None = None
     for table in tables:
+        by_height = by_height or _CharsByHeight(page.chars)
         rows: list[Row] = []
         for row in table.rows:
             # None marks a grid position covered by a merged cell: that cell was already emitted once.
             cells = [cell for cell in row.cells if cell is not None]
-            rows.append([clean_cell(extract_text(chars)) for chars in _cell_chars(page.chars, cells)])
+            rows.append([clean_cell(extract_text(chars)) for chars in by_height.in_cells(cells)])
         items.append((table.bbox[1], "rows", rows))
-    outside = [char for char in page.chars if _inside([t.bbox for t in tables])(char)]
+    outside_tables = _inside([t.bbox for t in tables])
+    outside = [char for char in page.chars if outside_tables(char)]
     if outside:
         width, height = page.bbox[2], page.bbox[3]
         textmap = chars_to_textmap(outside, layout_bbox=page.bbox, layout_width=width, layout_height=height)

@@ -23,7 +23,16 @@ import pytest
 
 pytest.importorskip("streamlit.testing.v1")
 from conftest import SIDECAR_NAME
-from test_dashboard_apptest import PAGES, SAMPLE_NAME, SAMPLE_USCC, _runner, assert_clean, metrics, sql
+from test_dashboard_apptest import (
+    PAGES,
+    SAMPLE_NAME,
+    SAMPLE_USCC,
+    _runner,
+    assert_clean,
+    metrics,
+    sample_report_id,
+    sql,
+)
 
 from dashboard import fmt, geo, labels, queries, textview, ui
 from nianbao import warehouse
@@ -150,11 +159,7 @@ def test_countries_are_named_in_chinese(app, dashboard_warehouse: Path) -> None:
     at = app("institutions", inst=SAMPLE_USCC)
     acts = next(d.value for d in at.dataframe if "原文依据" in d.value.columns)
     assert "韩国" in set(acts["国家"]) and not any(ISO_CODE.search(v) for v in acts["国家"])
-    report_id = sql(
-        dashboard_warehouse,
-        "SELECT report_id FROM reports WHERE institution_id = ? AND status = 'current'",
-        [SAMPLE_USCC],
-    )[0][0]
+    report_id = sample_report_id(dashboard_warehouse)
     at = app("reports", report=report_id)
     acts = next(d.value for d in at.dataframe if "原文依据" in d.value.columns)
     assert not any(ISO_CODE.search(v) for v in acts["国家"])
@@ -320,11 +325,7 @@ def test_search_lists_sections_with_every_term_highlighted(app, dashboard_wareho
 
 
 def test_search_terms_are_highlighted_in_the_report(app, dashboard_warehouse: Path) -> None:
-    report_id = sql(
-        dashboard_warehouse,
-        "SELECT report_id FROM reports WHERE institution_id = ? AND status = 'current'",
-        [SAMPLE_USCC],
-    )[0][0]
+    report_id = sample_report_id(dashboard_warehouse)
     at = app("reports", report=report_id, q="行知中学")
     marked = " ".join(m for md in at.markdown for m in re.findall(r"\*\*(.*?)\*\*\]", md.value))
     assert "行知中学" in textview_plain(marked)

@@ -107,8 +107,15 @@ def group_keys() -> tuple[str, ...]:
     return tuple(sorted((k for k, f in label_table().items() if f == "group"), key=len, reverse=True))
 
 
+@cache
+def _group_first_chars() -> frozenset[str]:
+    return frozenset(g[0] for g in group_keys())
+
+
 def _field_after_groups(key: str) -> str | None:
     """The field of a key made of group labels then a field label (净资产合计所有者权益合计年末数)."""
+    if key[:1] not in _group_first_chars():
+        return None  # most keys that are not labels start with no group's first character
     stripped = key
     while True:
         group = next((g for g in group_keys() if stripped.startswith(g) and len(stripped) > len(g)), None)
@@ -245,8 +252,8 @@ def has_non_label_character(cell: str) -> bool:
 
 def match_label(cell: str) -> Label | None:
     """The label a whole cell stands for, or None when the cell is a value."""
-    if len(cell) > 60:
-        return None
+    if len(cell) > 60 or cell.isascii():
+        return None  # every label has CJK characters: numbers, codes and dates are told apart at once
     label = _MATCH_MEMO.get(cell, _UNKNOWN)
     if label is not _UNKNOWN:
         return label

@@ -163,6 +163,7 @@ def _tokens(text: str) -> list[_Token]:
     """Cut the text into label and value tokens in reading order, with where each stands."""
     tokens: list[_Token] = []
     append = tokens.append
+    fragments: list[int] = []  # indexes of unlabelled tokens that may be the first fragment of a label
     previous_closed = blank = False
     for line in text.splitlines():
         if _CELL_SEPARATOR.search(line) is None:  # a plain line: one cell, never closed
@@ -180,16 +181,19 @@ def _tokens(text: str) -> list[_Token]:
         first = True
         for cell in contents:
             label = match_label(cell)
-            if label is not None:
+            inline = labels_at_start(cell) if label is None else None
+            if not inline:  # the whole cell is one label or one value
+                if first and label is None and _fragment_text(cell):
+                    fragments.append(len(tokens))
                 append(_Token(label, cell, first and previous_closed, first, blank and first))
-                first = False
-                continue
-            for piece_label, piece in _split_inline_labels(cell):
-                append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
-                first = False
+            else:
+                for piece_label, piece in _split_inline_labels(cell, inline):
+                    append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
+                    first = False
+            first = False
         blank = False
         previous_closed = closed
-    return _join_label_fragments(tokens)
+    return _join_label_fragments(tokens, fragments) if fragments else tokens
 
 
 # A label cell printed in a narrow column comes out one fragment a line (宗旨和 / 业务范围;
@@ -199,26 +203,29 @@ MAX_FRAGMENT_CHARS = 8
 MAX_FRAGMENTS = 10
 
 
-def _join_label_fragments(tokens: list[_Token]) -> list[_Token]:
+def _join_label_fragments(tokens: list[_Token], candidates: list[int]) -> list[_Token]:
+    """`tokens` with each run of fragments that spells a label, starting at one of `candidates`, made one
+    label token."""
     out: list[_Token] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.label is None and _fragment(token):
-            joined = _label_from_fragments(tokens, i)
-            if joined is not None:
-                label, count = joined
-                text = "".join(t.text for t in tokens[i : i + count])
-                out.append(token._replace(label=label, text=text))
-                i += count
-                continue
-        out.append(token)
-        i += 1
-    return out
+    done = 0  # tokens before this index are in `out`
+    for i in candidates:
+        if i < done:
+            continue  # part of a label joined already
+        joined = _label_from_fragments(tokens, i)
+        if joined is not None:
+            label, count = joined
+            out += tokens[done:i]
+            out.append(tokens[i]._replace(label=label, text="".join(t.text for t in tokens[i : i + count])))
+            done = i + count
+    return out + tokens[done:] if done else tokens
+
+
+def _fragment_text(text: str) -> bool:
+    return len(text) <= MAX_FRAGMENT_CHARS and not text[0].isdigit()
 
 
 def _fragment(token: _Token) -> bool:
-    return token.first_on_line and len(token.text) <= MAX_FRAGMENT_CHARS and not token.text[0].isdigit()
+    return token.first_on_line and _fragment_text(token.text)
 
 
 def _label_from_fragments(tokens: list[_Token], i: int) -> tuple[Label, int] | None:
@@ -241,11 +248,8 @@ def _label_from_fragments(tokens: list[_Token], i: int) -> tuple[Label, int] | N
     return None
 
 
-def _split_inline_labels(piece: str) -> list[tuple[Label | None, str]]:
-    """Split 'label：value  label：value' pieces; a piece with no label at its start is one value."""
-    found = labels_at_start(piece)
-    if not found:
-        return [(None, piece)]
+def _split_inline_labels(piece: str, found: list[tuple[int, int, Label]]) -> list[tuple[Label | None, str]]:
+    """Split a 'label：value  label：value' piece at the labels `labels_at_start` found in it."""
     out: list[tuple[Label | None, str]] = []
     for index, (start, end, label) in enumerate(found):
         out.append((label, piece[start:end].strip()))

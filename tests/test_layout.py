@@ -147,3 +147,15 @@ def test_pairs_separated_by_clause_punctuation() -> None:
     assert fields_of("基本情况：全年工作正常，住所未变，名称未变。") == {
         "section:基本情况": ["全年工作正常，住所未变，名称未变。"]
     }
+
+
+def test_labels_with_brackets_quotes_and_numbering_inside_a_line() -> None:
+    """Brackets, quotes and 、 between or around a label's characters do not hide it, and a control
+    character does not pass for the 、 of a numbering."""
+    line = "一、对《条例》和实施细则有关变更登记规定的执行情况：无 年初数（万元）：2.17"
+    assert [(start, label) for start, _, label in find_labels(line)] == [
+        (0, Label("registration_changes")),
+        (28, Label("net_assets_begin", "万元")),
+    ]
+    assert find_labels("一、单位名称：甲医院")[0][2] == Label("name")
+    assert find_labels("一\x01单位名称：甲医院") == []

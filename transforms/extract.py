@@ -98,7 +98,8 @@ def _first_values(raw: RawReport, problems: _Problems) -> dict[str, RawField]:
     chosen: dict[str, RawField] = {}
     chosen_text: dict[str, str | None] = {}  # joined once: a hostile file may repeat a label many times
     warned: set[str] = set()
-    for raw_field in sorted(raw.fields, key=lambda f: f.on_cover):
+    form_first = [f for f in raw.fields if not f.on_cover] + [f for f in raw.fields if f.on_cover]
+    for raw_field in form_first:
         name = raw_field.label.field
         if name in ("group", "container") or name.startswith("section:"):
             continue

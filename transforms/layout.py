@@ -114,6 +114,8 @@ def join_wrapped(pieces: list[str]) -> str:
     Chinese text wraps without a space, so pieces meeting at CJK characters join directly; others keep a
     space so that words and numbers do not run together.
     """
+    if len(pieces) == 1:
+        return pieces[0]  # most values: one cell
     parts = [pieces[0]]
     for previous, piece in pairwise(pieces):
         parts += (_separator(previous, piece), piece)

@@ -413,11 +413,11 @@ def _other_row(text: str, cls: list[_Clause], idx: list[int], kind: str) -> dict
     return row
 
 
-_ORG = re.compile(
-    r"[^、，,。；;“”《》（）()\s\d]{0,18}?"
-    r"(?:协会|中心|大学|学院|中学|小学|学校|高中|商会|基金会|委员会|研究所|研究院|公司|集团|俱乐部|学会|联合会"
-    r"|医院|博物馆|美术馆|剧团|乐团)"
+_ORG_SUFFIX = re.compile(
+    r"协会|中心|大学|学院|中学|小学|学校|高中|商会|基金会|委员会|研究所|研究院|公司|集团|俱乐部|学会|联合会"
+    r"|医院|博物馆|美术馆|剧团|乐团"
 )
+_ORG = re.compile(rf"[^、，,。；;“”《》（）()\s\d]{{0,18}}?(?:{_ORG_SUFFIX.pattern})")
 
 
 def _partner_org(text: str, cls: list[_Clause], idx: list[int]) -> str | None:
@@ -428,6 +428,8 @@ def _partner_org(text: str, cls: list[_Clause], idx: list[int]) -> str | None:
     for i in idx:
         c = cls[i]
         starts = sorted([p.start for p in c.places if not p.compound] + [m.start for m in c.mentions])
+        if not starts or _ORG_SUFFIX.search(text, starts[0], c.span.end) is None:
+            continue  # no organisation word after its first place: one quick search instead of one per place
         for n, start in enumerate(starts):
             m = _ORG.match(text, start, c.span.end)
             if m is None:

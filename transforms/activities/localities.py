@@ -163,8 +163,6 @@ class LocalityFinder:
         pending: dict[str, str] = {}
         sole_country: dict[str, str] = {}  # pending base -> the only country its sentence names
         for start, end in sentence_ranges:
-            countries = {c for h in self.places if start <= h.start < end for c in h.countries}
-            regions = any(h.regions for h in self.places if start <= h.start < end)
             # _PENDING_TITLED tries every character: run it only where officials are named at all
             titled = _PENDING_TITLED.finditer(text, start, end) if _OFFICIALS.search(text, start, end) else ()
             for m in (*_PENDING.finditer(text, start, end), *titled):
@@ -177,8 +175,9 @@ class LocalityFinder:
                 ):
                     base = base_name(name)
                     pending.setdefault(base, name)
-                    if len(countries) == 1 and not regions:
-                        sole_country.setdefault(base, next(iter(countries)))
+                    country = self._sole_country(start, end)
+                    if country is not None:
+                        sole_country.setdefault(base, country)
         for hit in self.country_hits:
             country = hit.countries[0]
             pos = _CONNECTOR.match(text, hit.end).end()
@@ -191,6 +190,16 @@ class LocalityFinder:
                 table.add(pending[base], country)
         self._learn_gazetteer_names(sentence_ranges, table)
         return table
+
+    def _sole_country(self, start: int, end: int) -> str | None:
+        """The one country text[start:end] names, if it names exactly one and no region.
+
+        Asked only for a sentence with a name to tie, not for every flagged sentence."""
+        places = [h for h in self.places if start <= h.start < end]
+        countries = {c for h in places for c in h.countries}
+        if len(countries) == 1 and not any(h.regions for h in places):
+            return next(iter(countries))
+        return None
 
     def _add_with_list(
         self, table: LocalityTable, name: str | None, end: int, country: str, pending: Mapping[str, str]

@@ -47,6 +47,7 @@ _NOT_A_COUNT_BEFORE = "第每前排逐这那口积"  # 第5次, 每批; 人口23
 _NOT_A_COUNT_AFTER = {"位": "数置于居", "次": "性要", "名": "次义单称额", "人": "民才员工类性口均"}
 _BARE_MAGNITUDE = {"百": 100, "千": 1000, "万": 10000}
 _APPROX_PRE = ("大约", "将近", "超过", "约", "近", "逾", "超")
+_APPROX_LAST = frozenset(p[-1] for p in _APPROX_PRE)  # most numbers follow none: one test rules them all out
 
 
 def to_int(num: str) -> int | None:
@@ -76,7 +77,9 @@ def counts(texts: list[str]) -> tuple[dict[str, int], bool]:
             if field in found:
                 continue
             start = m.start()
-            pre = next((p for p in _APPROX_PRE if text.startswith(p, max(0, start - len(p)), start)), None)
+            pre = None
+            if start > 0 and text[start - 1] in _APPROX_LAST:
+                pre = next((p for p in _APPROX_PRE if text.endswith(p, 0, start)), None)
             if pre is not None:
                 start -= len(pre)
             if start > 0 and text[start - 1] in _NOT_A_COUNT_BEFORE:

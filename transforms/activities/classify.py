@@ -302,17 +302,23 @@ def find_trip(
     return _trip_without_verb(text, start, end, places, sentence_start)
 
 
+# What before a trip verb in its clause makes it no trip that happened: a plan, a service for others' trips,
+# a trip of the past told as background, an aim, a leg of a trip abroad. One search (the words all start
+# with a literal, so the regex engine skips text quickly) instead of one per list.
+_NOT_STATED_BEFORE = re.compile(
+    "|".join(p.pattern for p in (_PLANNED, _FACILITATION, _BACKGROUND, _AIM, _ABROAD))
+)
+
+
 def _stated(text: str, start: int, end: int, sentence_start: int, v0: int, v1: int) -> bool:
     """Whether the verb at [v0, v1) states a trip that happened, rather than a plan, a reference back to
     a trip already told, a noun (访问团), a modifier (与赴X演出团), an escort or a topic of discussion."""
-    if _PLANNED.search(text, start, v0) or _FACILITATION.search(text, start, v0):
-        return False
+    if _NOT_STATED_BEFORE.search(text, start, v0):
+        return False  # 拟于…; 曾经多次派团访问; 促进更多的外商来重庆洽谈合作; 访问团在东京访问了…
     if _ANAPHORA.search(text, sentence_start, v0) or _TIME_FRAME.search(text, v1, end):
         return False
-    if _BACKGROUND.search(text, start, v0) or _AIM.search(text, start, v0):
-        return False  # 曾经多次派团访问; 促进更多的外商来重庆洽谈合作
-    if _TIME_FRAME.search(text, sentence_start, start) or _ABROAD.search(text, start, v0):
-        return False  # 在日…交流访问期间,代表团访问了…; 访问团在东京访问了…: a leg of a trip told before
+    if _TIME_FRAME.search(text, sentence_start, start):
+        return False  # 在日…交流访问期间,代表团访问了…: a leg of a trip told before
     breakdown = text.find("其中", sentence_start, start + 2)
     if (text.startswith(_CONTINUING, start) or breakdown >= 0) and TRIP_VERB.search(
         text, sentence_start, breakdown if breakdown >= 0 else start

@@ -207,8 +207,8 @@ def _sentence_rows(
         (c.markers if h.kind == MARKER else c.places).append(h)
     for m in ments:
         _owner(cls, m.start).mentions.append(m)
-    sentence_foreign = any(c.foreign or c.markers for c in cls)
-    sentence_places = [p.start for c in cls for p in c.places] + [m.start for c in cls for m in c.mentions]
+    sentence_foreign = bool(hits or ments)  # each is in one of the clauses
+    sentence_places = [h.start for h in hits if h.kind != MARKER] + [m.start for m in ments]
     for c in cls:
         c.cue = cue_kind(text, *c.span)
         if c.cue == "online_event":

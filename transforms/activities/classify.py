@@ -293,7 +293,7 @@ def find_trip(
     quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
     for m in TRIP_VERB.finditer(text, start, end):
         verb, v0, v1 = m.group(), m.start(), m.end()
-        if any(q0 <= v0 < q1 for q0, q1 in quoted):
+        if quoted and any(q0 <= v0 < q1 for q0, q1 in quoted):
             continue
         # the direction first: cheap, and it rejects most 来/到 at once; then whether a trip is stated
         trip = _trip_at(text, start, end, home, places, everywhere, sentence_start, verb, v0, v1)

@@ -47,14 +47,26 @@ from transforms.normalize.script import to_simplified
 _known_cache: dict[int, tuple[weakref.ReferenceType | Mapping[str, str], KnownLocalities]] = {}
 
 
-@dataclass
+_UNREAD = -1  # a clause's month before it is read (a month is 1-12 or None)
+
+
+@dataclass(slots=True, eq=False)
 class _Clause:
+    """One comma piece of a sentence: the places it names and what it states.
+
+    Why its month and counts are kept on it: grouping trips, the visit rows and the other rows all ask for
+    them, and each is read from the clause's text once, when first asked.
+    """
+
     span: Span
+    text: str  # the clause itself
     places: list[Hit] = field(default_factory=list)
     markers: list[Hit] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     trip: Trip | None = None
     cue: str | None = None
+    _month: int | None = _UNREAD
+    _counts: dict[str, int] | None = None
 
     @property
     def foreign(self) -> bool:
@@ -64,10 +76,20 @@ class _Clause:
         first = min([p.start for p in self.places] + [m.start for m in self.mentions], default=-1)
         return first == self.span.start
 
-    def place_key(self) -> frozenset[str]:
-        return frozenset(
-            [c for p in self.places for c in p.countries + p.regions] + [m.name for m in self.mentions]
-        )
+    def month(self) -> int | None:
+        if self._month == _UNREAD:
+            self._month = numbers.month(self.text)
+        return self._month
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = numbers.counts([self.text])[0]
+        return self._counts
+
+    def facts(self) -> tuple[int | None, dict[str, int], set[str]]:
+        """(month, counts, countries) the clause states: what makes a trip a different trip."""
+        countries = {x for p in self.places for x in p.countries} | {m.country for m in self.mentions}
+        return self.month(), self.counts(), countries
 
 
 def _known(known_localities: Mapping[str, str] | None) -> KnownLocalities | None:
@@ -179,14 +201,14 @@ def _until(items: list, i: int, end: int) -> list:
 def _sentence_rows(
     text: str, sent: Span, hits: list[Hit], ments: list[Mention], home: Home, dated: dict[int, str]
 ) -> list[dict]:
-    cls = [_Clause(span) for span in clauses(text, sent)]
+    cls = [_Clause(span, text[span.start : span.end]) for span in clauses(text, sent)]
     for h in hits:
         c = _owner(cls, h.start)
         (c.markers if h.kind == MARKER else c.places).append(h)
     for m in ments:
         _owner(cls, m.start).mentions.append(m)
-    sentence_foreign = any(c.foreign or c.markers for c in cls)
-    sentence_places = [p.start for c in cls for p in c.places] + [m.start for c in cls for m in c.mentions]
+    sentence_foreign = bool(hits or ments)  # each is in one of the clauses
+    sentence_places = [h.start for h in hits if h.kind != MARKER] + [m.start for m in ments]
     for c in cls:
         c.cue = cue_kind(text, *c.span)
         if c.cue == "online_event":
@@ -246,13 +268,6 @@ def _owner(cls: list[_Clause], pos: int) -> _Clause:
     return cls[-1]
 
 
-def _clause_facts(text: str, c: _Clause) -> tuple[int | None, dict[str, int], set[str]]:
-    """(month, counts, countries) a clause states: what makes a trip a different trip."""
-    piece = text[c.span.start : c.span.end]
-    countries = {x for p in c.places for x in p.countries} | {m.country for m in c.mentions}
-    return numbers.month(piece), numbers.counts([piece])[0], countries
-
-
 def conflicting(
     a: tuple[int | None, dict[str, int], set[str]], b: tuple[int | None, dict[str, int], set[str]]
 ) -> bool:
@@ -279,12 +294,8 @@ def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[i
             last = cls[groups[-1][-1]]
             adjacent = all(cls[k].trip is None and cls[k].cue is None for k in range(groups[-1][-1] + 1, i))
             same = last.trip is not None and last.trip.direction == c.trip.direction
-            facts = _clause_facts(text, c)
-            if (
-                adjacent
-                and same
-                and not any(conflicting(facts, _clause_facts(text, cls[k])) for k in groups[-1])
-            ):
+            facts = c.facts()
+            if adjacent and same and not any(conflicting(facts, cls[k].facts()) for k in groups[-1]):
                 groups[-1].append(i)
                 continue
         groups.append([i])
@@ -301,12 +312,11 @@ def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[i
         k = trips[-1] + 1
         while k < ceiling:
             c = cls[k]
-            piece = text[c.span.start : c.span.end]
             if c.cue is not None or c.starts_with_place():
                 break
             if is_planned(text, *c.span) and (c.places or TRIP_VERB.search(text, *c.span)):
                 break  # a planned trip of its own; "将于11月3日至6日在X町住宿" is this trip's schedule
-            if n + 1 < len(groups) and (numbers.month(piece) is not None or numbers.counts([piece])[0]):
+            if n + 1 < len(groups) and (c.month() is not None or c.counts()):
                 break  # it leads into the next trip
             cont.append(k)
             k += 1
@@ -315,8 +325,17 @@ def _visit_groups(text: str, cls: list[_Clause]) -> list[tuple[list[int], list[i
     return out
 
 
-def _texts(text: str, cls: list[_Clause], idx: Iterable[int]) -> list[str]:
-    return [text[cls[i].span.start : cls[i].span.end] for i in idx]
+def _texts(cls: list[_Clause], idx: Iterable[int]) -> list[str]:
+    return [cls[i].text for i in idx]
+
+
+def _first_month(cls: list[_Clause], idx: Iterable[int]) -> int | None:
+    """The month of the first of the clauses `idx` that states one."""
+    for i in idx:
+        month = cls[i].month()
+        if month is not None:
+            return month
+    return None
 
 
 def _places(cls: list[_Clause], idx: list[int]) -> tuple[list[str], list[str], list[dict]]:
@@ -365,12 +384,8 @@ def _visit_row(
     row = _row(text, "visit", cls[segment[0]].span.start, cls[segment[-1]].span.end)
     row["direction"] = cls[trips[0]].trip.direction
     row["countries"], row["regions"], row["localities"] = _places(cls, segment)
-    order = _texts(text, cls, trips) + _texts(text, cls, cont) + _texts(text, cls, reversed(lead))
-    month_order = _texts(text, cls, trips) + _texts(text, cls, reversed(lead)) + _texts(text, cls, cont)
-    for piece in month_order:
-        row["month"] = numbers.month(piece)
-        if row["month"] is not None:
-            break
+    order = _texts(cls, trips) + _texts(cls, cont) + _texts(cls, reversed(lead))
+    row["month"] = _first_month(cls, [*trips, *reversed(lead), *cont])
     if row["month"] is None and chronicle is not None:
         row["month"] = numbers.month_number(chronicle)
     # a sum stated with its parts (自组团29批217人…共计68批257人): the sum counts the trip
@@ -397,27 +412,24 @@ def _other_row(text: str, cls: list[_Clause], idx: list[int], kind: str) -> dict
         if earlier:
             row["countries"], row["regions"], row["localities"] = _places(cls, earlier[-1:])
     before = list(reversed([k for k in range(idx[0]) if cls[k].cue is None and cls[k].trip is None]))
-    for piece in _texts(text, cls, idx) + _texts(text, cls, before):
-        row["month"] = numbers.month(piece)
-        if row["month"] is not None:
-            break
+    row["month"] = _first_month(cls, idx + before)
     after: list[int] = []
     k = idx[-1] + 1
     while k < len(cls) and cls[k].cue is None and cls[k].trip is None and not cls[k].foreign:
         after.append(k)
         k += 1
-    found, row["approximate"] = numbers.counts(_texts(text, cls, idx + after))
+    found, row["approximate"] = numbers.counts(_texts(cls, idx + after))
     row.update(found)
     row["theme"] = ordered_themes(themes(text, [cls[i].span for i in idx]))
     row["partner_org"] = _partner_org(text, cls, idx)
     return row
 
 
-_ORG = re.compile(
-    r"[^、，,。；;“”《》（）()\s\d]{0,18}?"
-    r"(?:协会|中心|大学|学院|中学|小学|学校|高中|商会|基金会|委员会|研究所|研究院|公司|集团|俱乐部|学会|联合会"
-    r"|医院|博物馆|美术馆|剧团|乐团)"
+_ORG_SUFFIX = re.compile(
+    r"协会|中心|大学|学院|中学|小学|学校|高中|商会|基金会|委员会|研究所|研究院|公司|集团|俱乐部|学会|联合会"
+    r"|医院|博物馆|美术馆|剧团|乐团"
 )
+_ORG = re.compile(rf"[^、，,。；;“”《》（）()\s\d]{{0,18}}?(?:{_ORG_SUFFIX.pattern})")
 
 
 def _partner_org(text: str, cls: list[_Clause], idx: list[int]) -> str | None:
@@ -428,6 +440,8 @@ def _partner_org(text: str, cls: list[_Clause], idx: list[int]) -> str | None:
     for i in idx:
         c = cls[i]
         starts = sorted([p.start for p in c.places if not p.compound] + [m.start for m in c.mentions])
+        if not starts or _ORG_SUFFIX.search(text, starts[0], c.span.end) is None:
+            continue  # no organisation word after its first place: one quick search instead of one per place
         for n, start in enumerate(starts):
             m = _ORG.match(text, start, c.span.end)
             if m is None:

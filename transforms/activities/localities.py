@@ -37,9 +37,9 @@ _LIST_NEXT = re.compile(rf"(?:、|及|和|与|以及)({_NAME}{{2,10}}?)([{SUFFIX
 _LIST_NEXT_BARE = re.compile(rf"(?:、|及|和|以及)({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
 _PENDING = re.compile(rf"(?:与|和|同|及|、|友城|友好城市|姐妹城市|邀请)({_NAME}{{2,6}}?)([市县郡州省道府])")
 # a sentence or clause that opens with a place and its officials: "X市市长率团…", "X县议会议长…"
+_OFFICIALS = re.compile(r"副市长|市长|市议会|议会|知事|州长|副省长|省长|郡守|县长|友好代表团|代表团|政府")
 _PENDING_TITLED = re.compile(
-    rf"(?:^|(?<=[，,。；;：:）)\n]))({_NAME}{{2,6}}?)([市县郡州省道府])"
-    r"(?=副?市长|市议会|议会|知事|州长|副?省长|郡守|县长|友好代表团|代表团|政府)"
+    rf"(?:^|(?<=[，,。；;：:）)\n]))({_NAME}{{2,6}}?)([市县郡州省道府])(?={_OFFICIALS.pattern})"
 )
 # words that never occur inside a place name but do occur in the text around it
 _NOT_IN_NAME = re.compile(
@@ -163,9 +163,9 @@ class LocalityFinder:
         pending: dict[str, str] = {}
         sole_country: dict[str, str] = {}  # pending base -> the only country its sentence names
         for start, end in sentence_ranges:
-            countries = {c for h in self.places if start <= h.start < end for c in h.countries}
-            regions = any(h.regions for h in self.places if start <= h.start < end)
-            for m in (*_PENDING.finditer(text, start, end), *_PENDING_TITLED.finditer(text, start, end)):
+            # _PENDING_TITLED tries every character: run it only where officials are named at all
+            titled = _PENDING_TITLED.finditer(text, start, end) if _OFFICIALS.search(text, start, end) else ()
+            for m in (*_PENDING.finditer(text, start, end), *titled):
                 stop = self._extend(m.end())
                 name = text[m.start(1) : stop]
                 if (
@@ -175,8 +175,9 @@ class LocalityFinder:
                 ):
                     base = base_name(name)
                     pending.setdefault(base, name)
-                    if len(countries) == 1 and not regions:
-                        sole_country.setdefault(base, next(iter(countries)))
+                    country = self._sole_country(start, end)
+                    if country is not None:
+                        sole_country.setdefault(base, country)
         for hit in self.country_hits:
             country = hit.countries[0]
             pos = _CONNECTOR.match(text, hit.end).end()
@@ -189,6 +190,16 @@ class LocalityFinder:
                 table.add(pending[base], country)
         self._learn_gazetteer_names(sentence_ranges, table)
         return table
+
+    def _sole_country(self, start: int, end: int) -> str | None:
+        """The one country text[start:end] names, if it names exactly one and no region.
+
+        Asked only for a sentence with a name to tie, not for every flagged sentence."""
+        places = [h for h in self.places if start <= h.start < end]
+        countries = {c for h in places for c in h.countries}
+        if len(countries) == 1 and not any(h.regions for h in places):
+            return next(iter(countries))
+        return None
 
     def _add_with_list(
         self, table: LocalityTable, name: str | None, end: int, country: str, pending: Mapping[str, str]

@@ -11,9 +11,11 @@ import re
 
 from transforms.normalize.chinese_numerals import chinese_number
 
-_NUM = r"\d+(?:\.\d+)?万?|[〇零一二两三四五六七八九十百千万]+"
-# starts with the number's character class so the regex engine can skip text quickly; 约/近 are read from
-# the characters before the match
+_CN_DIGITS = "〇零一二两三四五六七八九十百千万"
+# 22, 1.2万 or 十六: one character class first, then the rest of an Arabic or of a Chinese number (told
+# apart by the character just read), so that the regex engine skips text quickly to where a number starts
+_NUM = rf"[\d{_CN_DIGITS}](?:(?<=\d)\d*(?:\.\d+)?万?|(?<!\d)[{_CN_DIGITS}]*)"
+# 约/近 are read from the characters before the match
 _COUNT = re.compile(
     rf"(?P<num>{_NUM})\s?(?P<post>余|多)?\s?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
 )
@@ -45,6 +47,7 @@ _NOT_A_COUNT_BEFORE = "第每前排逐这那口积"  # 第5次, 每批; 人口23
 _NOT_A_COUNT_AFTER = {"位": "数置于居", "次": "性要", "名": "次义单称额", "人": "民才员工类性口均"}
 _BARE_MAGNITUDE = {"百": 100, "千": 1000, "万": 10000}
 _APPROX_PRE = ("大约", "将近", "超过", "约", "近", "逾", "超")
+_APPROX_LAST = frozenset(p[-1] for p in _APPROX_PRE)  # most numbers follow none: one test rules them all out
 
 
 def to_int(num: str) -> int | None:
@@ -74,7 +77,9 @@ def counts(texts: list[str]) -> tuple[dict[str, int], bool]:
             if field in found:
                 continue
             start = m.start()
-            pre = next((p for p in _APPROX_PRE if text.startswith(p, max(0, start - len(p)), start)), None)
+            pre = None
+            if start > 0 and text[start - 1] in _APPROX_LAST:
+                pre = next((p for p in _APPROX_PRE if text.endswith(p, 0, start)), None)
             if pre is not None:
                 start -= len(pre)
             if start > 0 and text[start - 1] in _NOT_A_COUNT_BEFORE:
@@ -100,6 +105,8 @@ def counts(texts: list[str]) -> tuple[dict[str, int], bool]:
 def month(text: str) -> int | None:
     """The first month named in `text` that dates a trip (10月底 -> 10; 8月30日至9月3日 -> 8; not the end of a
     period, 1-10月 or 截至10月底, nor a news dateline, 10月27日电)."""
+    if "月" not in text:
+        return None  # most clauses: a substring test is far cheaper than the regex
     for m in _MONTH.finditer(text):
         if _NOT_A_TRIP_MONTH.search(text, max(0, m.start() - 3), m.start()):
             continue

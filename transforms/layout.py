@@ -161,6 +161,12 @@ class _Token(NamedTuple):
     blank_before: bool  # an empty line separates it from the previous token
 
 
+# Tokens are made by the million: built as the tuples they are (what the NamedTuple's own __new__ does, less
+# its Python call), and every token after a line's first one shares these three flags.
+_new_token = tuple.__new__
+_LATER_ON_LINE = (False, False, False)  # new_row, first_on_line, blank_before
+
+
 def _tokens(text: str) -> list[_Token]:
     """Cut the text into label and value tokens in reading order, with where each stands."""
     tokens: list[_Token] = []
@@ -175,24 +181,24 @@ def _tokens(text: str) -> list[_Token]:
                 continue
             contents, closed = [cell], False
         else:
-            cells = [c.strip() for c in _CELL_SEPARATOR.split(line)]
-            contents = [c for c in cells if c]
+            parts = _CELL_SEPARATOR.split(line)
+            contents = [c for c in map(str.strip, parts) if c]
             if not contents or (len(contents) > 1 and is_column_header_row(contents)):
                 continue
-            closed = not cells[-1]  # the line ends with a separator
-        first = True
+            closed = not parts[-1].strip()  # the line ends with a separator
+        where = (previous_closed, True, blank)  # the flags of the line's first token
         for cell in contents:
             label = match_label(cell)
             inline = labels_at_start(cell) if label is None else None
             if not inline:  # the whole cell is one label or one value
-                if first and label is None and _fragment_text(cell):
+                if label is None and where[1] and _fragment_text(cell):
                     fragments.append(len(tokens))
-                append(_Token(label, cell, first and previous_closed, first, blank and first))
+                append(_new_token(_Token, (label, cell, *where)))
             else:
                 for piece_label, piece in _split_inline_labels(cell, inline):
-                    append(_Token(piece_label, piece, first and previous_closed, first, blank and first))
-                    first = False
-            first = False
+                    append(_new_token(_Token, (piece_label, piece, *where)))
+                    where = _LATER_ON_LINE
+            where = _LATER_ON_LINE
         blank = False
         previous_closed = closed
     return _join_label_fragments(tokens, fragments) if fragments else tokens

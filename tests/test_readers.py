@@ -247,6 +247,34 @@ def test_html_without_table_but_with_text_is_read() -> None:
     assert document.format == "html" and document.text == "单位名称：某单位"
 
 
+def test_html_text_after_the_page_end_and_past_the_tree_depth_is_read() -> None:
+    """libxml2 puts what follows </html> beside the root, and builds no tree past 256 levels."""
+    assert html_to_text("<table><tr><td>甲</td></tr></table></html>之后")[0] == "甲 |\n之后"
+    deep = "<div>" * 300 + "<table><tr><td>甲</td></tr></table>" + "</div>" * 300 + "之后"
+    assert html_to_text(deep) == ("甲 |\n之后", 1)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<table><tr><td>a<span><td>b</span>c</td></tr></table>",
+        "<table><caption>题</caption><tr><td>a</td></tr>散<tr><td>b</td> </tr>x</table>y",
+        "<table><tr><td>a<table><tr><td>b</td></tr></table>c</td><td>d</td></tr></table>",
+        "<pre><table><tr><td>a\nb</td><td><p>x\ny</p></td></tr></table></pre>",
+        "<td>外</td><table><td>无行</td><script>s</script><!--c-->t<tr><table><tr><td>内</table><td>后</table>",
+        "<table>" * 40 + "<tr><td>x</td><td>y" + "</table>" * 40 + "尾",
+        "<span>" * 90 + "<table><tr><td>深</td></tr></table>",
+    ],
+)
+def test_html_tree_walk_reads_as_the_parser_events(markup: str) -> None:
+    """The fast tree walk and the event reader (kept for pages too deep for a tree) agree."""
+    from transforms.readers.html_reader import _read_events, _read_tree
+
+    data = markup.encode()
+    tree, events = _read_tree(data), _read_events(data)
+    assert (tree.lines, tree.table_count) == (events.lines, events.table_count)
+
+
 # ---- DOCX --------------------------------------------------------------------------------------------
 def _docx_bytes(build) -> bytes:
     document = docx.Document()

@@ -201,6 +201,23 @@ def test_clean_cell_and_format_row() -> None:
     assert format_row(["", ""]) is None
 
 
+def test_clean_cell_whitespace_is_every_unicode_space() -> None:
+    """Every character the regular expression \\s matches is whitespace to a cell, and only those."""
+    import re
+    import sys
+
+    from transforms.readers.cells import collapse
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))]
+    assert "\u3000" in spaces and "\xa0" in spaces and "\x1c" in spaces
+    for space in spaces:
+        assert collapse(f"{space}a{space}{space}b{space}") == "a b"
+        assert clean_cell(f"a{space}b") == "a b"
+        assert clean_cell(f"{space}甲") == "甲"
+    assert clean_cell("单位 名称 A1") == "单位 名称 A1"
+    assert clean_cell("\u200b甲\u200b") == "\u200b甲\u200b"  # a zero-width space is not whitespace
+
+
 # ---- HTML --------------------------------------------------------------------------------------------
 def test_html_table_mechanics() -> None:
     markup = """<html><head><title>报告</title><style>td{}</style><script>x="<td>脚本</td>"</script></head>

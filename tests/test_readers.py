@@ -265,8 +265,10 @@ def test_html_without_table_but_with_text_is_read() -> None:
 
 
 def test_html_text_after_the_page_end_and_past_the_tree_depth_is_read() -> None:
-    """libxml2 puts what follows </html> beside the root, and builds no tree past 256 levels."""
+    """libxml2 puts what follows </html> in a second root, drops the whitespace before it from the tree,
+    and builds no tree past 256 levels."""
     assert html_to_text("<table><tr><td>甲</td></tr></table></html>之后")[0] == "甲 |\n之后"
+    assert html_to_text("<p>a</p>Cool</html>\n<html>trip")[0] == "a\nCool trip"
     deep = "<div>" * 300 + "<table><tr><td>甲</td></tr></table>" + "</div>" * 300 + "之后"
     assert html_to_text(deep) == ("甲 |\n之后", 1)
 

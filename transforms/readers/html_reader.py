@@ -1,11 +1,11 @@
 """Read a report published as a web page: a <table> of label and value cells, plus surrounding text.
 
-lxml's HTML parser (libxml2, in C) builds the page's tree; `_ReportBuilder` then walks it in document order.
-Building the tree in C and walking it costs less than a parser target, which libxml2 calls back for every
-tag and text run. The parser never fetches anything (no network, no external entities), tolerates the
-unclosed <td>/<tr> tags common in generated government pages and runs in time linear in the input. Tables
-are rebuilt here as "cell | cell |" lines; colspan and rowspan need no work because a spanned cell appears
-once in the markup.
+lxml's HTML parser (libxml2, in C) builds the page's tree and `_TreeReader` walks it in document order:
+that costs less than a parser target, which libxml2 calls back for every tag and text run. A page the tree
+cannot hold whole (see `_NotInTree`) is read from those callbacks instead, with the same result. The parser
+never fetches anything (no network, no external entities), tolerates the unclosed <td>/<tr> tags common in
+generated government pages and runs in time linear in the input. Tables are rebuilt here as "cell | cell |"
+lines; colspan and rowspan need no work because a spanned cell appears once in the markup.
 """
 
 from __future__ import annotations
@@ -213,8 +213,9 @@ class _ReportBuilder:
         self._flush_text()
 
 
-class _TooDeep(Exception):
-    """The page nests deeper than `_WALK_DEPTH`."""
+class _NotInTree(Exception):
+    """The tree does not hold all the page says: it nests deeper than `_WALK_DEPTH`, or it has text after
+    </html>, which becomes a second <html> element; the whitespace before that is in no tree."""
 
 
 class _TreeReader(_ReportBuilder):
@@ -240,7 +241,7 @@ class _TreeReader(_ReportBuilder):
     def _content(self, element: etree._Element, depth: int) -> None:
         """What is inside the element: its text, then each child followed by the text after it."""
         if depth >= _WALK_DEPTH:
-            raise _TooDeep
+            raise _NotInTree
         text = element.text  # each read of .text or .tail decodes a new string: read it once
         if text:
             self.data(text)
@@ -308,17 +309,17 @@ def _tree_parser() -> etree.HTMLParser:
 
 
 def _read_tree(data: bytes) -> _ReportBuilder:
-    """The page read by walking its tree; raises _TooDeep for a page nested deeper than `_WALK_DEPTH`."""
+    """The page read by walking its tree; raises _NotInTree if the tree cannot give it all."""
     parser = _tree_parser()
     try:
         parser.feed(data)
     finally:
         root = parser.close()
+    if root is not None and any(isinstance(node.tag, str) for node in root.itersiblings()):
+        raise _NotInTree
     reader = _TreeReader()
-    if root is not None:
-        # Content after </html> is a second <html> element beside the first, and comments may stand beside it.
-        for node in [*reversed([*root.itersiblings(preceding=True)]), root, *root.itersiblings()]:
-            reader.element(node, 0)
+    if root is not None:  # comments beside the root add nothing: no text is beside it
+        reader.element(root, 0)
     reader.close()
     return reader
 
@@ -339,6 +340,6 @@ def html_to_text(markup: str) -> tuple[str, int]:
     data = markup.encode("utf-8")
     try:
         builder = _read_tree(data)
-    except _TooDeep:
+    except _NotInTree:
         builder = _read_events(data)
     return "\n".join(builder.lines), builder.table_count

@@ -11,6 +11,7 @@ lines; colspan and rowspan need no work because a spanned cell appears once in t
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -41,13 +42,17 @@ Buffer = list[str | None]
 
 def _blocks(buffer: Buffer) -> list[str]:
     """The buffer's text between hard breaks; a block's soft line breaks are kept as "\\n"."""
+    if HARD_BREAK not in buffer:  # most cells: one block, however many runs
+        return ["".join(buffer)] if buffer else []
     blocks, block = [], []
-    for run in [*buffer, HARD_BREAK]:
+    for run in buffer:
         if run is not HARD_BREAK:
             block.append(run)
         elif block:
             blocks.append("".join(block))
             block = []
+    if block:
+        blocks.append("".join(block))
     return blocks
 
 
@@ -213,6 +218,30 @@ class _ReportBuilder:
         self._flush_text()
 
 
+# Elements inside a cell whose events do more than add text or a line break.
+_NOT_SIMPLE = _DROPPED | _CELLS | {"tr", "table", "pre"}
+
+
+def _simple_cell_text(cell: etree._Element) -> str | None:
+    """The text of a cell holding only text, or text around one element that holds only text, as walking
+    it would make it; None for any other cell. Most report cells are such: "<td>值</td>",
+    "<td><span>值</span></td>", "<td><p>值</p></td>"."""
+    count = len(cell)
+    if not count:
+        text = cell.text
+        return clean_cell(text) if text else ""
+    if count > 1:
+        return None
+    child = cell[0]
+    tag = child.tag
+    if len(child) or tag in _NOT_SIMPLE or not isinstance(tag, str):
+        return None
+    runs = [run for run in (cell.text, child.text, child.tail) if run]
+    if tag in _BLOCKS:  # a line break before and after the child's text: each run is a paragraph
+        return clean_cell_paragraphs(runs)
+    return clean_cell("".join(runs)) if runs else ""
+
+
 class _NotInTree(Exception):
     """The tree does not hold all the page says: it nests deeper than `_WALK_DEPTH`, or it has text after
     </html>, which becomes a second <html> element; the whitespace before that is in no tree."""
@@ -220,36 +249,43 @@ class _NotInTree(Exception):
 
 class _TreeReader(_ReportBuilder):
     """Walks the tree libxml2 built, giving the builder the events the parser would have given, in their order
-    (start tag, text, children each followed by its tail, end tag). Cells holding only text, and elements no
-    event of which changes anything, are handled whole.
+    (start tag, text, children each followed by its tail, end tag). Simple cells (`_simple_cell_text`), most
+    of a report, are read whole, without a walk.
     """
 
-    def element(self, element: etree._Element, depth: int) -> None:
-        """One element and all it holds; comments, processing instructions and dropped elements add none."""
-        tag = element.tag
-        if tag in _BLOCKS:
-            self._block(element, depth, tag == "pre")
-        elif tag in _CELLS and self.tables:
-            self._cell(element, depth, self.tables[-1])
-        elif tag == "tr" and self.tables:
-            self._row(element, depth, self.tables[-1])
-        elif tag == "table":
-            self._table(element, depth)
-        elif tag not in _DROPPED and isinstance(tag, str):
-            self._content(element, depth)
+    def read(self, nodes: Iterable[etree._Element]) -> None:
+        """The page from its top-level nodes, in order."""
+        self._nodes(nodes, 0)
+        self.close()
 
-    def _content(self, element: etree._Element, depth: int) -> None:
-        """What is inside the element: its text, then each child followed by the text after it."""
-        if depth >= _WALK_DEPTH:
-            raise _NotInTree
-        text = element.text  # each read of .text or .tail decodes a new string: read it once
-        if text:
-            self.data(text)
-        for child in element:
-            self.element(child, depth + 1)
-            tail = child.tail
+    def _nodes(self, nodes: Iterable[etree._Element], depth: int) -> None:
+        """Sibling nodes, each followed by the text after it (its tail). Comments, processing instructions
+        and dropped elements add only their tail."""
+        for node in nodes:
+            tag = node.tag
+            if tag in _BLOCKS:
+                self._block(node, depth, tag == "pre")
+            elif tag in _CELLS and self.tables:
+                self._cell(node, depth, self.tables[-1])
+            elif tag == "tr" and self.tables:
+                self._row(node, depth, self.tables[-1])
+            elif tag == "table":
+                self._table(node, depth)
+            elif tag not in _DROPPED and isinstance(tag, str):
+                self._content(node, depth)
+            tail = node.tail  # each read of .text or .tail decodes a new string: read it once
             if tail:
                 self.data(tail)
+
+    def _content(self, element: etree._Element, depth: int) -> None:
+        """What is inside the element: its text, then its children."""
+        if depth >= _WALK_DEPTH:
+            raise _NotInTree
+        text = element.text
+        if text:
+            self.data(text)
+        if len(element):
+            self._nodes(element, depth + 1)
 
     def _block(self, element: etree._Element, depth: int, pre: bool) -> None:
         """A block element breaks the line where it starts and where it ends."""
@@ -281,14 +317,14 @@ class _TreeReader(_ReportBuilder):
         self._update_sink()
 
     def _cell(self, element: etree._Element, depth: int, table: _Table) -> None:
-        """A cell of the innermost table. Most cells hold only text, which needs no walk and no buffer."""
+        """A cell of the innermost table. Most hold only text, or one element holding only text: no walk."""
         if table.cell is not None:  # a cell left open, e.g. by a <td> inside a <span> of the cell
             self._close_cell(table)
         if table.row is None:
             table.row = []
-        if not len(element) and not self._pre_depth:
-            text = element.text
-            table.row.append(clean_cell(text) if text else "")
+        text = None if self._pre_depth else _simple_cell_text(element)
+        if text is not None:
+            table.row.append(text)
             self._sink = self._text
             return
         table.cell = self._sink = []
@@ -318,9 +354,7 @@ def _read_tree(data: bytes) -> _ReportBuilder:
     if root is not None and any(isinstance(node.tag, str) for node in root.itersiblings()):
         raise _NotInTree
     reader = _TreeReader()
-    if root is not None:  # comments beside the root add nothing: no text is beside it
-        reader.element(root, 0)
-    reader.close()
+    reader.read([] if root is None else [root])  # comments beside the root add nothing: no text is beside it
     return reader
 
 

@@ -201,6 +201,23 @@ def test_clean_cell_and_format_row() -> None:
     assert format_row(["", ""]) is None
 
 
+def test_clean_cell_whitespace_is_every_unicode_space() -> None:
+    """Every character the regular expression \\s matches is whitespace to a cell, and only those."""
+    import re
+    import sys
+
+    from transforms.readers.cells import collapse
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))]
+    assert "\u3000" in spaces and "\xa0" in spaces and "\x1c" in spaces
+    for space in spaces:
+        assert collapse(f"{space}a{space}{space}b{space}") == "a b"
+        assert clean_cell(f"a{space}b") == "a b"
+        assert clean_cell(f"{space}甲") == "甲"
+    assert clean_cell("单位 名称 A1") == "单位 名称 A1"
+    assert clean_cell("\u200b甲\u200b") == "\u200b甲\u200b"  # a zero-width space is not whitespace
+
+
 # ---- HTML --------------------------------------------------------------------------------------------
 def test_html_table_mechanics() -> None:
     markup = """<html><head><title>报告</title><style>td{}</style><script>x="<td>脚本</td>"</script></head>
@@ -245,6 +262,36 @@ def test_html_pre_and_paragraphs_outside_tables() -> None:
 def test_html_without_table_but_with_text_is_read() -> None:
     document = read_document("<html><body><p>单位名称：某单位</p></body></html>".encode(), "x.html")
     assert document.format == "html" and document.text == "单位名称：某单位"
+
+
+def test_html_text_after_the_page_end_and_past_the_tree_depth_is_read() -> None:
+    """libxml2 puts what follows </html> in a second root, drops the whitespace before it from the tree,
+    and builds no tree past 256 levels."""
+    assert html_to_text("<table><tr><td>甲</td></tr></table></html>之后")[0] == "甲 |\n之后"
+    assert html_to_text("<p>a</p>Cool</html>\n<html>trip")[0] == "a\nCool trip"
+    deep = "<div>" * 300 + "<table><tr><td>甲</td></tr></table>" + "</div>" * 300 + "之后"
+    assert html_to_text(deep) == ("甲 |\n之后", 1)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<table><tr><td>a<span><td>b</span>c</td></tr></table>",
+        "<table><caption>题</caption><tr><td>a</td></tr>散<tr><td>b</td> </tr>x</table>y",
+        "<table><tr><td>a<table><tr><td>b</td></tr></table>c</td><td>d</td></tr></table>",
+        "<pre><table><tr><td>a\nb</td><td><p>x\ny</p></td></tr></table></pre>",
+        "<td>外</td><table><td>无行</td><script>s</script><!--c-->t<tr><table><tr><td>内</table><td>后</table>",
+        "<table>" * 40 + "<tr><td>x</td><td>y" + "</table>" * 40 + "尾",
+        "<span>" * 90 + "<table><tr><td>深</td></tr></table>",
+    ],
+)
+def test_html_tree_walk_reads_as_the_parser_events(markup: str) -> None:
+    """The fast tree walk and the event reader (kept for pages too deep for a tree) agree."""
+    from transforms.readers.html_reader import _read_events, _read_tree
+
+    data = markup.encode()
+    tree, events = _read_tree(data), _read_events(data)
+    assert (tree.lines, tree.table_count) == (events.lines, events.table_count)
 
 
 # ---- DOCX --------------------------------------------------------------------------------------------

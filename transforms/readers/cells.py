@@ -7,10 +7,8 @@ visual lines live here so the three readers cannot drift apart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-_WHITESPACE = re.compile(r"\s+")
 # Characters of numbers, dates and registration codes (digits, upper-case letters, separators).
 _CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-/:%")
 
@@ -50,8 +48,11 @@ def _needs_space(left: str, right: str) -> bool:
 
 
 def collapse(text: str) -> str:
-    """One line of text with every whitespace run (incl. &nbsp; and the ideographic space) as one space."""
-    return _WHITESPACE.sub(" ", text).strip()
+    """One line of text with every whitespace run (incl. &nbsp; and the ideographic space) as one space.
+
+    str.split() splits at the same characters as the regular expression \\s, in a fraction of its time.
+    """
+    return " ".join(text.split())
 
 
 def join_lines(lines: Iterable[str]) -> str:
@@ -72,15 +73,12 @@ def join_lines(lines: Iterable[str]) -> str:
 PARAGRAPH_CELL_MIN_CHARS = 60
 
 
-# Anything `clean_cell` would change: a whitespace run, whitespace other than a plain space (every line
-# break is whitespace), a space at either end, or a "|".
-_NOT_CLEAN = re.compile(r"\s{2,}|[^\S ]|^ | $|\|")
-
-
 def clean_cell(text: str) -> str:
     """A cell's text for the row layout: lines joined, "|" made full-width so it cannot split the cell."""
-    if _NOT_CLEAN.search(text) is None:
-        return text  # the common cell, one clean line: one scan instead of a split, a join and a collapse
+    if "|" not in text and collapse(text) == text:
+        # The common cell, one clean line: no whitespace run, no whitespace other than a plain space (every
+        # line break is whitespace), no space at either end. Two scans instead of splitting lines and joining.
+        return text
     return join_lines(text.splitlines()).replace("|", "｜")
 
 

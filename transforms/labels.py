@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import yaml
@@ -326,9 +328,32 @@ def find_labels(line: str) -> list[tuple[int, int, Label]]:
     return _labels_in(line, 0, MAX_INLINE_LABELS)
 
 
+@cache
+def _label_boundary() -> re.Pattern[str]:
+    """A character a `_prefix_pattern` match may follow (white space, a clause separator) before one it may
+    start with: the places worth trying, found by a pattern that starts with a character class and so skips
+    the rest of the line fast."""
+    firsts = _label_first_chars() | {g[0] for g in group_keys()}
+    return re.compile(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
+
+
+def _prefix_matches(line: str, pos: int) -> Iterator[re.Match[str]]:
+    """What `_prefix_pattern().finditer(line, pos)` gives, tried only where a match can start.
+
+    The pattern starts with a choice of lookbehinds, which the regex engine tries at every character of a
+    long line; a match needs the start of the line or a boundary character before it.
+    """
+    pattern = _prefix_pattern()
+    boundaries = (b.end() for b in _label_boundary().finditer(line, max(pos - 1, 0)))
+    for start in chain((0,) if pos == 0 else (), boundaries):
+        if start >= pos and (match := pattern.match(line, start)) is not None:
+            yield match
+            pos = match.end()
+
+
 def _labels_in(line: str, pos: int, limit: int) -> list[tuple[int, int, Label]]:
     found = []
-    for count, match in enumerate(_prefix_pattern().finditer(line, pos)):
+    for count, match in enumerate(_prefix_matches(line, pos)):
         if count >= limit:
             break
         label = match_label(match.group("label"))

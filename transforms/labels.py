@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -144,6 +144,13 @@ def is_cover(cell: str) -> bool:
     """Whether a cell is cover or title text of the form (事业单位法人年度报告书, （2023年度）, …局制)."""
     if len(cell) > MAX_COVER_CHARS or ("年度" not in cell and "局" not in cell):
         return False  # every cover phrase and year has one of these: most cells end here, unnormalised
+    return _is_cover_text(cell)
+
+
+@lru_cache(maxsize=1 << 12)
+def _is_cover_text(cell: str) -> bool:
+    """`is_cover` for a short cell that may be one: the same cover lines come in every report, so the
+    answer is remembered rather than normalised again."""
     key = label_key(cell)[0]
     return bool(key) and (any(p in key for p in _phrases("cover")) or _YEAR_ONLY.fullmatch(key) is not None)
 

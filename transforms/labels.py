@@ -259,6 +259,16 @@ def has_non_label_character(cell: str) -> bool:
     return _non_label_ideograph().search(to_simplified(cell)) is not None
 
 
+# `label_key` keeps every digit (NFKC maps a digit to a digit) but those of a leading numbering, two at most:
+# a cell with three has a digit in its key, and no label key has one.
+_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
+
+
+@cache
+def _keys_have_digits() -> bool:
+    return any(re.search(r"\d", key) for key in label_table())
+
+
 def match_label(cell: str) -> Label | None:
     """The label a whole cell stands for, or None when the cell is a value."""
     if len(cell) > 60 or cell.isascii():
@@ -268,6 +278,8 @@ def match_label(cell: str) -> Label | None:
         return label
     if has_non_label_character(cell):
         return None  # a value (a name, an address, prose), rejected unnormalised
+    if _THREE_DIGITS.search(cell) is not None and not _keys_have_digits():
+        return None  # a number with its unit (890人, 9.56万元): a numbering has two digits at most
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None

@@ -23,7 +23,8 @@ _NUMBERING = re.compile(
 )
 _UNIT_SUFFIX = re.compile(r"\((万元|元|人|名|个)\)$")
 _IGNORED_CHARS = "()《》〈〉<>、“”\"'‘’「」[]【】（）"
-_IGNORED = str.maketrans("", "", _IGNORED_CHARS)
+# removed by a pattern: str.translate looks every character up in a dict, several times slower
+_IGNORED = re.compile(f"[{re.escape(_IGNORED_CHARS)}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -47,7 +48,7 @@ def label_key(text: str) -> tuple[str, str | None]:
     if match:
         unit = match.group(1)
         key = key[: match.start()]
-    return key.translate(_IGNORED), unit
+    return _IGNORED.sub("", key), unit
 
 
 _LABELS_FILE = Path(__file__).parent / "data" / "labels.yaml"

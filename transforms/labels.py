@@ -25,7 +25,6 @@ _UNIT_SUFFIX = re.compile(r"\((万元|元|人|名|个)\)$")
 _IGNORED_CHARS = "()《》〈〉<>、“”\"'‘’「」[]【】（）"
 # removed by a pattern: str.translate looks every character up in a dict, several times slower
 _IGNORED = re.compile(f"[{re.escape(_IGNORED_CHARS)}]")
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,11 @@ def label_key(text: str) -> tuple[str, str | None]:
 
     '年初数（万元）：' gives ('年初数', '万元'): the unit matters, a value under a (元) label is converted.
     """
-    key = _WHITESPACE.sub("", unicodedata.normalize("NFKC", to_simplified(text))).rstrip(":|")
-    key = _NUMBERING.sub("", key)
+    # white space removed and the numbering cut off without patterns scanning the whole key
+    key = "".join(unicodedata.normalize("NFKC", to_simplified(text)).split()).rstrip(":|")
+    numbering = _NUMBERING.match(key)
+    if numbering:
+        key = key[numbering.end() :]
     unit = None
     match = _UNIT_SUFFIX.search(key)
     if match:

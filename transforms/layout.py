@@ -302,7 +302,8 @@ class _Assembler:
         self.fields: list[RawField] = []
         self.preamble: list[str] = []
         self.orphans: list[tuple[str, str]] = []
-        self.pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
+        # labels still waiting for their first value, in order; one deque, emptied rather than replaced
+        self.pending: deque[RawField] = deque()
         self.current: RawField | None = None
         self.orphan_row = False  # the current row began with a value no label claimed
 
@@ -313,21 +314,22 @@ class _Assembler:
         if label.field in ("group", "container", "form_start"):
             # Text right after a group or container label is its own (a container's one-block narrative;
             # a group's note), never the previous field's; a header run starts afresh.
-            self.current, self.pending = raw, deque()
+            self.current = raw
+            self.pending.clear()
             return
         # `current` is always the last of `pending` (values are handed out from the front while more than
         # one label waits); comparing by identity keeps a long run of labels linear.
-        current = self.current
-        if current is not None and not current.values and self.pending and self.pending[-1] is current:
-            self.pending.append(raw)
-        else:
-            self.pending = deque([raw])
+        current, pending = self.current, self.pending
+        if current is None or current.values or not pending or pending[-1] is not current:
+            pending.clear()
+        pending.append(raw)
         self.current = raw
 
     def cover(self, text: str) -> None:
         """Cover or title text: it ends whatever field was open and is kept for the report year."""
         self.preamble.append(text)
-        self.current, self.pending = None, deque()
+        self.current = None
+        self.pending.clear()
 
     def value(self, token: _Token) -> None:
         current = self.current

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain
 from pathlib import Path
 
 import yaml
@@ -359,25 +357,30 @@ def _label_boundary() -> re.Pattern[str]:
     return re.compile(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
 
 
-def _prefix_matches(line: str, pos: int) -> Iterator[re.Match[str]]:
-    """What `_prefix_pattern().finditer(line, pos)` gives, tried only where a match can start.
+def _prefix_matches(line: str, pos: int, limit: int) -> list[re.Match[str]]:
+    """The first `limit` matches of `_prefix_pattern().finditer(line, pos)`, tried only where one can start.
 
     The pattern starts with a choice of lookbehinds, which the regex engine tries at every character of a
     long line; a match needs the start of the line or a boundary character before it.
     """
     pattern = _prefix_pattern()
-    boundaries = (b.end() for b in _label_boundary().finditer(line, max(pos - 1, 0)))
-    for start in chain((0,) if pos == 0 else (), boundaries):
+    matches = []
+    if pos == 0 and (match := pattern.match(line)) is not None:
+        matches.append(match)
+        pos = match.end()
+    for boundary in _label_boundary().finditer(line, max(pos - 1, 0)):
+        if len(matches) >= limit:
+            break
+        start = boundary.end()
         if start >= pos and (match := pattern.match(line, start)) is not None:
-            yield match
+            matches.append(match)
             pos = match.end()
+    return matches
 
 
 def _labels_in(line: str, pos: int, limit: int) -> list[tuple[int, int, Label]]:
     found = []
-    for count, match in enumerate(_prefix_matches(line, pos)):
-        if count >= limit:
-            break
+    for match in _prefix_matches(line, pos, limit):
         label = match_label(match.group("label"))
         if label is not None:
             found.append((match.start("label"), match.end(), label))

@@ -162,9 +162,8 @@ class _Token(NamedTuple):
 
 
 # Tokens are made by the million: built as the tuples they are (what the NamedTuple's own __new__ does, less
-# its Python call), and every token after a line's first one shares these three flags.
+# its Python call).
 _new_token = tuple.__new__
-_LATER_ON_LINE = (False, False, False)  # new_row, first_on_line, blank_before
 
 
 def _with_pipes(text: str) -> str:
@@ -191,23 +190,23 @@ def _tokens(text: str) -> list[_Token]:
             contents, closed = [cell], False
         else:
             parts = line.split("|")
-            contents = [c for c in map(str.strip, parts) if c]
+            contents = list(filter(None, map(str.strip, parts)))
             if not contents or (len(contents) > 1 and is_column_header_row(contents)):
                 continue
             closed = not parts[-1].strip()  # the line ends with a separator
-        where = (previous_closed, True, blank)  # the flags of the line's first token
+        new_row, first, blank_before = previous_closed, True, blank  # the flags of the line's first token
         for cell in contents:
             label = match_label(cell)
             inline = labels_at_start(cell) if label is None else None
             if not inline:  # the whole cell is one label or one value
-                if label is None and where[1] and _fragment_text(cell):
+                if label is None and first and _fragment_text(cell):
                     fragments.append(len(tokens))
-                append(_new_token(_Token, (label, cell, *where)))
+                append(_new_token(_Token, (label, cell, new_row, first, blank_before)))
             else:
                 for piece_label, piece in _split_inline_labels(cell, inline):
-                    append(_new_token(_Token, (piece_label, piece, *where)))
-                    where = _LATER_ON_LINE
-            where = _LATER_ON_LINE
+                    append(_new_token(_Token, (piece_label, piece, new_row, first, blank_before)))
+                    new_row = first = blank_before = False
+            new_row = first = blank_before = False
         blank = False
         previous_closed = closed
     return _join_label_fragments(tokens, fragments) if fragments else tokens

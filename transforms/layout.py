@@ -63,10 +63,11 @@ class RawField:
 
     @property
     def text(self) -> str | None:
-        if not self.values:
-            return None
-        if self._joined is None or self._joined[0] != len(self.values):
-            self._joined = (len(self.values), join_wrapped(self.values))
+        values = self.values
+        if len(values) <= 1:
+            return values[0] if values else None  # most fields: one cell, nothing to join or remember
+        if self._joined is None or self._joined[0] != len(values):
+            self._joined = (len(values), join_wrapped(values))
         return self._joined[1]
 
     @property

@@ -368,13 +368,14 @@ def _prefix_matches(line: str, pos: int, limit: int) -> list[re.Match[str]]:
     if pos == 0 and (match := pattern.match(line)) is not None:
         matches.append(match)
         pos = match.end()
-    for boundary in _label_boundary().finditer(line, max(pos - 1, 0)):
-        if len(matches) >= limit:
-            break
+    boundaries = _label_boundary()
+    boundary = boundaries.search(line, max(pos - 1, 0))  # most lines have none: one search, no iterator
+    while boundary is not None and len(matches) < limit:
         start = boundary.end()
         if start >= pos and (match := pattern.match(line, start)) is not None:
             matches.append(match)
             pos = match.end()
+        boundary = boundaries.search(line, max(start, pos - 1))
     return matches
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 
 import yaml
@@ -357,6 +358,11 @@ def _label_boundary() -> re.Pattern[str]:
     return re.compile(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
 
 
+# Boundaries tried one by one on a line before the pattern scans the rest itself: a line of thousands of
+# clause separators before label characters (，单，单…) costs one call each, more than the pattern's own scan.
+MAX_BOUNDARY_TRIES = 64
+
+
 def _prefix_matches(line: str, pos: int, limit: int) -> list[re.Match[str]]:
     """The first `limit` matches of `_prefix_pattern().finditer(line, pos)`, tried only where one can start.
 
@@ -370,11 +376,15 @@ def _prefix_matches(line: str, pos: int, limit: int) -> list[re.Match[str]]:
         pos = match.end()
     boundaries = _label_boundary()
     boundary = boundaries.search(line, max(pos - 1, 0))  # most lines have none: one search, no iterator
+    tries = 0
     while boundary is not None and len(matches) < limit:
         start = boundary.end()
-        if start >= pos and (match := pattern.match(line, start)) is not None:
-            matches.append(match)
-            pos = match.end()
+        if start >= pos:
+            if (tries := tries + 1) > MAX_BOUNDARY_TRIES:  # a hostile line: let the pattern scan the rest
+                return matches + list(islice(pattern.finditer(line, pos), limit - len(matches)))
+            if (match := pattern.match(line, start)) is not None:
+                matches.append(match)
+                pos = match.end()
         boundary = boundaries.search(line, max(start, pos - 1))
     return matches
 

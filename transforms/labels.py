@@ -137,6 +137,21 @@ def _phrases(kind: str) -> tuple[str, ...]:
     return tuple(label_key(p)[0] for p in _data()[kind])
 
 
+# `label_key` keeps every digit (NFKC maps a digit to a digit) but those of a leading numbering, two at most.
+_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
+
+
+@cache
+def _keys_have_digits() -> bool:
+    return any(re.search(r"\d", key) for key in (*label_table(), *_phrases("units")))
+
+
+def _too_many_digits(cell: str) -> bool:
+    """Whether `cell` has more digits than a label or unit cell can: its key would keep one, and no label key
+    or unit phrase has any. Numbers with their unit (890人, 9.56万元) are told so without normalising them."""
+    return _THREE_DIGITS.search(cell) is not None and not _keys_have_digits()
+
+
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度")
 # Cover and title cells are short; a long cell that happens to quote a title phrase is prose.
 MAX_COVER_CHARS = 40
@@ -159,7 +174,7 @@ def _is_cover_text(cell: str) -> bool:
 
 def unit_of_cell(cell: str) -> str | None:
     """The unit a cell states when it states nothing else (万元, 单位：元), else None."""
-    if len(cell) > 12 or "元" not in cell:
+    if len(cell) > 12 or "元" not in cell or _too_many_digits(cell):
         return None
     key = label_key(cell)[0]
     if key not in _phrases("units"):
@@ -261,16 +276,6 @@ def has_non_label_character(cell: str) -> bool:
     return _non_label_ideograph().search(to_simplified(cell)) is not None
 
 
-# `label_key` keeps every digit (NFKC maps a digit to a digit) but those of a leading numbering, two at most:
-# a cell with three has a digit in its key, and no label key has one.
-_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
-
-
-@cache
-def _keys_have_digits() -> bool:
-    return any(re.search(r"\d", key) for key in label_table())
-
-
 def match_label(cell: str) -> Label | None:
     """The label a whole cell stands for, or None when the cell is a value."""
     if len(cell) > 60 or cell.isascii():
@@ -280,8 +285,8 @@ def match_label(cell: str) -> Label | None:
         return label
     if has_non_label_character(cell):
         return None  # a value (a name, an address, prose), rejected unnormalised
-    if _THREE_DIGITS.search(cell) is not None and not _keys_have_digits():
-        return None  # a number with its unit (890人, 9.56万元): a numbering has two digits at most
+    if _too_many_digits(cell):
+        return None  # a number with its unit (890人, 9.56万元)
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 
 import yaml
@@ -21,8 +22,8 @@ _NUMBERING = re.compile(
 )
 _UNIT_SUFFIX = re.compile(r"\((万元|元|人|名|个)\)$")
 _IGNORED_CHARS = "()《》〈〉<>、“”\"'‘’「」[]【】（）"
-_IGNORED = str.maketrans("", "", _IGNORED_CHARS)
-_WHITESPACE = re.compile(r"\s+")
+# removed by a pattern: str.translate looks every character up in a dict, several times slower
+_IGNORED = re.compile(f"[{re.escape(_IGNORED_CHARS)}]")
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,17 @@ def label_key(text: str) -> tuple[str, str | None]:
 
     '年初数（万元）：' gives ('年初数', '万元'): the unit matters, a value under a (元) label is converted.
     """
-    key = _WHITESPACE.sub("", unicodedata.normalize("NFKC", to_simplified(text))).rstrip(":|")
-    key = _NUMBERING.sub("", key)
+    # white space removed and the numbering cut off without patterns scanning the whole key
+    key = "".join(unicodedata.normalize("NFKC", to_simplified(text)).split()).rstrip(":|")
+    numbering = _NUMBERING.match(key)
+    if numbering:
+        key = key[numbering.end() :]
     unit = None
     match = _UNIT_SUFFIX.search(key)
     if match:
         unit = match.group(1)
         key = key[: match.start()]
-    return key.translate(_IGNORED), unit
+    return _IGNORED.sub("", key), unit
 
 
 _LABELS_FILE = Path(__file__).parent / "data" / "labels.yaml"
@@ -133,6 +137,21 @@ def _phrases(kind: str) -> tuple[str, ...]:
     return tuple(label_key(p)[0] for p in _data()[kind])
 
 
+# `label_key` keeps every digit (NFKC maps a digit to a digit) but those of a leading numbering, two at most.
+_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
+
+
+@cache
+def _keys_have_digits() -> bool:
+    return any(re.search(r"\d", key) for key in (*label_table(), *_phrases("units")))
+
+
+def _too_many_digits(cell: str) -> bool:
+    """Whether `cell` has more digits than a label or unit cell can: its key would keep one, and no label key
+    or unit phrase has any. Numbers with their unit (890人, 9.56万元) are told so without normalising them."""
+    return _THREE_DIGITS.search(cell) is not None and not _keys_have_digits()
+
+
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度")
 # Cover and title cells are short; a long cell that happens to quote a title phrase is prose.
 MAX_COVER_CHARS = 40
@@ -142,13 +161,20 @@ def is_cover(cell: str) -> bool:
     """Whether a cell is cover or title text of the form (事业单位法人年度报告书, （2023年度）, …局制)."""
     if len(cell) > MAX_COVER_CHARS or ("年度" not in cell and "局" not in cell):
         return False  # every cover phrase and year has one of these: most cells end here, unnormalised
+    return _is_cover_text(cell)
+
+
+@lru_cache(maxsize=1 << 12)
+def _is_cover_text(cell: str) -> bool:
+    """`is_cover` for a short cell that may be one: the same cover lines come in every report, so the
+    answer is remembered rather than normalised again."""
     key = label_key(cell)[0]
     return bool(key) and (any(p in key for p in _phrases("cover")) or _YEAR_ONLY.fullmatch(key) is not None)
 
 
 def unit_of_cell(cell: str) -> str | None:
     """The unit a cell states when it states nothing else (万元, 单位：元), else None."""
-    if len(cell) > 12 or "元" not in cell:
+    if len(cell) > 12 or "元" not in cell or _too_many_digits(cell):
         return None
     key = label_key(cell)[0]
     if key not in _phrases("units"):
@@ -259,6 +285,8 @@ def match_label(cell: str) -> Label | None:
         return label
     if has_non_label_character(cell):
         return None  # a value (a name, an address, prose), rejected unnormalised
+    if _too_many_digits(cell):
+        return None  # a number with its unit (890人, 9.56万元)
     key, unit = label_key(cell)
     field = label_table().get(key) or _field_after_groups(key)
     label = Label(field, unit) if field else None
@@ -326,11 +354,49 @@ def find_labels(line: str) -> list[tuple[int, int, Label]]:
     return _labels_in(line, 0, MAX_INLINE_LABELS)
 
 
+@cache
+def _label_boundary() -> re.Pattern[str]:
+    """A character a `_prefix_pattern` match may follow (white space, a clause separator) before one it may
+    start with: the places worth trying, found by a pattern that starts with a character class and so skips
+    the rest of the line fast."""
+    firsts = _label_first_chars() | {g[0] for g in group_keys()}
+    return re.compile(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
+
+
+# Boundaries tried one by one on a line before the pattern scans the rest itself: a line of thousands of
+# clause separators before label characters (，单，单…) costs one call each, more than the pattern's own scan.
+MAX_BOUNDARY_TRIES = 64
+
+
+def _prefix_matches(line: str, pos: int, limit: int) -> list[re.Match[str]]:
+    """The first `limit` matches of `_prefix_pattern().finditer(line, pos)`, tried only where one can start.
+
+    The pattern starts with a choice of lookbehinds, which the regex engine tries at every character of a
+    long line; a match needs the start of the line or a boundary character before it.
+    """
+    pattern = _prefix_pattern()
+    matches = []
+    if pos == 0 and (match := pattern.match(line)) is not None:
+        matches.append(match)
+        pos = match.end()
+    boundaries = _label_boundary()
+    boundary = boundaries.search(line, max(pos - 1, 0))  # most lines have none: one search, no iterator
+    tries = 0
+    while boundary is not None and len(matches) < limit:
+        start = boundary.end()
+        if start >= pos:
+            if (tries := tries + 1) > MAX_BOUNDARY_TRIES:  # a hostile line: let the pattern scan the rest
+                return matches + list(islice(pattern.finditer(line, pos), limit - len(matches)))
+            if (match := pattern.match(line, start)) is not None:
+                matches.append(match)
+                pos = match.end()
+        boundary = boundaries.search(line, max(start, pos - 1))
+    return matches
+
+
 def _labels_in(line: str, pos: int, limit: int) -> list[tuple[int, int, Label]]:
     found = []
-    for count, match in enumerate(_prefix_pattern().finditer(line, pos)):
-        if count >= limit:
-            break
+    for match in _prefix_matches(line, pos, limit):
         label = match_label(match.group("label"))
         if label is not None:
             found.append((match.start("label"), match.end(), label))

@@ -30,7 +30,7 @@ from transforms.normalize.places import starts_with_division
 # Table cells arrive separated by "|" (readers' output, the published text layout), by its full-width and
 # box-drawing forms (GB18030 text, tables drawn in a text editor) or by tabs (a table copied from a web page
 # or a spreadsheet into a text file).
-_CELL_SEPARATOR = re.compile(r"[|\t｜│┃]")
+_OTHER_SEPARATORS = "\t｜│┃"
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -63,10 +63,11 @@ class RawField:
 
     @property
     def text(self) -> str | None:
-        if not self.values:
-            return None
-        if self._joined is None or self._joined[0] != len(self.values):
-            self._joined = (len(self.values), join_wrapped(self.values))
+        values = self.values
+        if len(values) <= 1:
+            return values[0] if values else None  # most fields: one cell, nothing to join or remember
+        if self._joined is None or self._joined[0] != len(values):
+            self._joined = (len(values), join_wrapped(values))
         return self._joined[1]
 
     @property
@@ -162,9 +163,17 @@ class _Token(NamedTuple):
 
 
 # Tokens are made by the million: built as the tuples they are (what the NamedTuple's own __new__ does, less
-# its Python call), and every token after a line's first one shares these three flags.
+# its Python call).
 _new_token = tuple.__new__
-_LATER_ON_LINE = (False, False, False)  # new_row, first_on_line, blank_before
+
+
+def _with_pipes(text: str) -> str:
+    """`text` with every cell separator written as "|": a line is then told and split by string methods,
+    cheaper per line than a pattern (a text uses one kind of separator, if any)."""
+    for separator in _OTHER_SEPARATORS:
+        if separator in text:
+            text = text.replace(separator, "|")
+    return text
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -173,32 +182,32 @@ def _tokens(text: str) -> list[_Token]:
     append = tokens.append
     fragments: list[int] = []  # indexes of unlabelled tokens that may be the first fragment of a label
     previous_closed = blank = False
-    for line in text.splitlines():
-        if _CELL_SEPARATOR.search(line) is None:  # a plain line: one cell, never closed
+    for line in _with_pipes(text).splitlines():
+        if "|" not in line:  # a plain line: one cell, never closed
             cell = line.strip()
             if not cell:
                 blank = True
                 continue
             contents, closed = [cell], False
         else:
-            parts = _CELL_SEPARATOR.split(line)
-            contents = [c for c in map(str.strip, parts) if c]
+            parts = line.split("|")
+            contents = list(filter(None, map(str.strip, parts)))
             if not contents or (len(contents) > 1 and is_column_header_row(contents)):
                 continue
             closed = not parts[-1].strip()  # the line ends with a separator
-        where = (previous_closed, True, blank)  # the flags of the line's first token
+        new_row, first, blank_before = previous_closed, True, blank  # the flags of the line's first token
         for cell in contents:
             label = match_label(cell)
             inline = labels_at_start(cell) if label is None else None
             if not inline:  # the whole cell is one label or one value
-                if label is None and where[1] and _fragment_text(cell):
+                if label is None and first and _fragment_text(cell):
                     fragments.append(len(tokens))
-                append(_new_token(_Token, (label, cell, *where)))
+                append(_new_token(_Token, (label, cell, new_row, first, blank_before)))
             else:
                 for piece_label, piece in _split_inline_labels(cell, inline):
-                    append(_new_token(_Token, (piece_label, piece, *where)))
-                    where = _LATER_ON_LINE
-            where = _LATER_ON_LINE
+                    append(_new_token(_Token, (piece_label, piece, new_row, first, blank_before)))
+                    new_row = first = blank_before = False
+            new_row = first = blank_before = False
         blank = False
         previous_closed = closed
     return _join_label_fragments(tokens, fragments) if fragments else tokens
@@ -293,7 +302,8 @@ class _Assembler:
         self.fields: list[RawField] = []
         self.preamble: list[str] = []
         self.orphans: list[tuple[str, str]] = []
-        self.pending: deque[RawField] = deque()  # labels still waiting for their first value, in order
+        # labels still waiting for their first value, in order; one deque, emptied rather than replaced
+        self.pending: deque[RawField] = deque()
         self.current: RawField | None = None
         self.orphan_row = False  # the current row began with a value no label claimed
 
@@ -304,21 +314,22 @@ class _Assembler:
         if label.field in ("group", "container", "form_start"):
             # Text right after a group or container label is its own (a container's one-block narrative;
             # a group's note), never the previous field's; a header run starts afresh.
-            self.current, self.pending = raw, deque()
+            self.current = raw
+            self.pending.clear()
             return
         # `current` is always the last of `pending` (values are handed out from the front while more than
         # one label waits); comparing by identity keeps a long run of labels linear.
-        current = self.current
-        if current is not None and not current.values and self.pending and self.pending[-1] is current:
-            self.pending.append(raw)
-        else:
-            self.pending = deque([raw])
+        current, pending = self.current, self.pending
+        if current is None or current.values or not pending or pending[-1] is not current:
+            pending.clear()
+        pending.append(raw)
         self.current = raw
 
     def cover(self, text: str) -> None:
         """Cover or title text: it ends whatever field was open and is kept for the report year."""
         self.preamble.append(text)
-        self.current, self.pending = None, deque()
+        self.current = None
+        self.pending.clear()
 
     def value(self, token: _Token) -> None:
         current = self.current

@@ -214,10 +214,15 @@ def report_id(report_year: int, inst_id: str, sha256: str) -> str:
     return f"{report_year}_{inst_id}_{sha256[:12]}"
 
 
+# What `json.dumps(body, ensure_ascii=False, sort_keys=True, default=str)` builds for every call, built once.
+# Warehouses keep the keys hashed from this text: its output must never change.
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def content_key(record: dict) -> str:
     """Hash of the record without its `source`: the same report in other bytes (format, encoding) matches."""
     body = {k: v for k, v in record.items() if k not in ("source", "problems")}
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, default=str)
+    canonical = _CANONICAL_JSON.encode(body)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -31,6 +31,21 @@ def kinds() -> tuple[str, ...]:
     return (*dict.fromkeys(kind for _, kind in _rules()), OTHER)
 
 
+@cache
+def _kind_of_keyword() -> dict[str, str]:
+    """{keyword: kind}; a keyword listed twice keeps its first kind."""
+    kind_of: dict[str, str] = {}
+    for keyword, kind in _rules():
+        kind_of.setdefault(keyword, kind)
+    return kind_of
+
+
+@cache
+def _keyword_lengths() -> tuple[int, ...]:
+    """The keywords' lengths, longest first."""
+    return tuple(sorted({len(keyword) for keyword in _kind_of_keyword()}, reverse=True))
+
+
 def institution_kind(name: str | None) -> str:
     """The kind of the institution called `name` (one of `kinds()`)."""
     if not name:
@@ -38,13 +53,11 @@ def institution_kind(name: str | None) -> str:
     text = unicodedata.normalize("NFKC", name).replace(" ", "")
     while (stripped := _BRACKETS.sub("", text)) != text:
         text = stripped
-    best: tuple[int, int] | None = None
-    found = OTHER
-    for keyword, kind in _rules():
-        at = text.rfind(keyword)
-        if at < 0:
-            continue
-        rank = (at + len(keyword), len(keyword))
-        if best is None or rank > best:
-            best, found = rank, kind
-    return found
+    # The keyword that ends last, the longest at that end: read back from the name's end, one dict lookup
+    # per length, rather than searching the name for every keyword (most names end with their keyword).
+    kind_of, lengths = _kind_of_keyword(), _keyword_lengths()
+    for end in range(len(text), 0, -1):
+        for length in lengths:
+            if length <= end and (kind := kind_of.get(text[end - length : end])):
+                return kind
+    return OTHER

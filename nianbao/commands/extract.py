@@ -28,8 +28,9 @@ from transforms.extract import extract_file
 # few enough that a slow file holds back only a bounded amount of finished output.
 MAX_BATCH = 64
 TASKS_PER_WORKER = 4
-# (True, the line for stdout) or (False, the line for stderr)
-Output = tuple[bool, str]
+# (True, the UTF-8 line for stdout) or (False, the line for stderr). Records travel as bytes: orjson makes
+# bytes and stdout takes bytes, so no line is decoded in a worker only to be encoded again by the parent.
+Output = tuple[bool, bytes] | tuple[bool, str]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,13 +63,13 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def json_line(record: dict) -> str:
-    """The record as one line of JSON (orjson; the standard library for what orjson refuses, e.g. an
+def json_line(record: dict) -> bytes:
+    """The record as one line of UTF-8 JSON (orjson; the standard library for what orjson refuses, e.g. an
     integer beyond 64 bits)."""
     try:
-        return orjson.dumps(record).decode()
+        return orjson.dumps(record)
     except TypeError:
-        return json.dumps(record, ensure_ascii=False)
+        return json.dumps(record, ensure_ascii=False).encode()
 
 
 def extract_one(path: Path, as_json: bool) -> Output:
@@ -79,7 +80,7 @@ def extract_one(path: Path, as_json: bool) -> Output:
         return False, f"nianbao extract: {exc.path}: {exc.reason}"
     except Exception as exc:  # a bug must not lose the rest of the batch
         return False, f"nianbao extract: {path}: internal error ({type(exc).__name__}: {exc})"
-    return True, json_line(record) if as_json else _summary(record)
+    return True, json_line(record) if as_json else _summary(record).encode()
 
 
 def extract_batch(paths: list[Path], as_json: bool) -> list[Output]:
@@ -126,13 +127,17 @@ def extract_in_order(paths: list[Path], as_json: bool, workers: int) -> Iterator
 def write(outputs: Iterable[Output]) -> int:
     """Print records to stdout and failures to stderr; the number of failures."""
     failed = 0
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer
     for ok, line in outputs:
         if ok:
-            sys.stdout.write(line + "\n")
+            stdout.write(line)
+            stdout.write(b"\n")
         else:
             failed += 1
-            sys.stdout.flush()  # keep stdout and stderr in input order on a terminal
+            stdout.flush()  # keep stdout and stderr in input order on a terminal
             print(line, file=sys.stderr)
+    stdout.flush()
     return failed
 
 

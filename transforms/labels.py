@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from transforms.normalize.script import has_traditional, t2s_table, to_simplified
-from transforms.regex_cache import compile_cached
+from transforms.regex_cache import character_class, compile_cached
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
@@ -258,15 +258,7 @@ def _non_label_ideograph() -> re.Pattern[str]:
     allowed = set("".join(k for k in label_table() if not has_traditional(k))) | set(
         "一二三四五六七八九十万元人名个"
     )
-    ranges, start = [], None
-    for code in range(0x4E00, 0xA000 + 1):
-        inside = code < 0xA000 and chr(code) not in allowed
-        if inside and start is None:
-            start = code
-        elif not inside and start is not None:
-            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
-            start = None
-    return compile_cached("[" + "".join(ranges) + "]")  # a class of hundreds of ranges: 20 ms to compile
+    return character_class(code for code in range(0x4E00, 0xA000) if chr(code) not in allowed)
 
 
 def has_non_label_character(cell: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from transforms.disk_cache import cached
@@ -36,6 +37,19 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except Exception:  # a different Python's internals, or no cache: compile as usual
         pass
     return re.compile(pattern, flags)
+
+
+def character_class(code_points: Iterable[int]) -> re.Pattern[str]:
+    """One character among `code_points`: a class written as ranges, which the engine tests at C speed (a
+    character class of thousands of ranges also compiles slowly: it comes from the cache)."""
+    runs: list[list[int]] = []  # [first, last] of each run of consecutive code points
+    for code in sorted(set(code_points)):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    body = "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in runs)
+    return compile_cached(f"[{body}]" if body else "(?!)")
 
 
 def _program(pattern: str, flags: int) -> Program | None:

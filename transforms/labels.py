@@ -11,10 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
-from pathlib import Path
 
-import yaml
-
+from transforms.data import DATA_DIR, read_yaml
 from transforms.normalize.script import has_traditional, t2s_table, to_simplified
 from transforms.regex_cache import character_class, compile_cached
 
@@ -53,14 +51,12 @@ def label_key(text: str) -> tuple[str, str | None]:
     return _IGNORED.sub("", key), unit
 
 
-_LABELS_FILE = Path(__file__).parent / "data" / "labels.yaml"
+_LABELS_FILE = DATA_DIR / "labels.yaml"
 
 
 @cache
 def _data() -> dict:
-    # libyaml's parser where PyYAML has it: the pure-Python one took 37 ms of every process's start-up
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(_LABELS_FILE.read_text("utf-8"), Loader=loader)
+    return read_yaml(_LABELS_FILE.name)
 
 
 def _script_variants(text: str) -> set[str]:

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from transforms.activities.gazetteer import DATA_DIR, gazetteer
+from transforms.activities.gazetteer import gazetteer
+from transforms.data import DATA_DIR
 from transforms.normalize.places import division_base
 
 INBOUND = "inbound"

@@ -21,11 +21,10 @@ import gettext
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
+from transforms.data import DATA_DIR
 from transforms.normalize.script import to_simplified
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _NOT_FOREIGN = frozenset({"CN", "HK", "MO", "TW"})
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·・\-－]*[\u4e00-\u9fff]")
 # Suffixes that name a division or city level; a name that ends with one also has a bare form (横滨市 → 横滨).

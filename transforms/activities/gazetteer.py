@@ -22,19 +22,18 @@ import gettext
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
 
+from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
+
 # Two characters name a foreign city on their own only for a city of millions (东京, 釜山): the others (国家,
 # 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix (日向市).
-from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
+from transforms.data import DATA_DIR
 from transforms.disk_cache import cached, source_key
 from transforms.normalize.places import cpca_division_names, division_base
 from transforms.package_data import package_dir
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 PLACE = "place"  # a country, a region, or a bilateral compound
 LOCALITY = "locality"  # a foreign city or division from foreign_places (resolved in localities.py)

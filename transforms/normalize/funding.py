@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
-from importlib import resources
 
-import yaml
+from transforms.data import read_yaml
 
 CATEGORIES = ("财政全额", "财政差额", "财政补助(其他)", "自收自支", "其他")
 
 
 @cache
 def _rules() -> list[tuple[str, list[str]]]:
-    data = yaml.safe_load(
-        resources.files("transforms.data").joinpath("funding_categories.yaml").read_text("utf-8")
-    )
+    data = read_yaml("funding_categories.yaml")
     return [(rule["category"], rule["keywords"]) for rule in data["rules"]]
 
 

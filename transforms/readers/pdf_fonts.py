@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from pathlib import Path
 from typing import Any
 
-FALLBACK_FONT = Path(__file__).resolve().parent.parent / "data" / "pdf_cjk_fallback.ttf"
+from transforms.data import DATA_DIR
+
+FALLBACK_FONT = DATA_DIR / "pdf_cjk_fallback.ttf"
 
 
 def _cjk_charsets() -> frozenset[int]:

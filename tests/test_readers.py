@@ -326,6 +326,85 @@ def test_docx_merged_cells_once_and_body_order() -> None:
     ]
 
 
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_of_body(body: str, encoding: str = "utf-8") -> bytes:
+    """A .docx holding only word/document.xml with this body: structures python-docx cannot write."""
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>'
+    xml = f"{declaration}<w:document {_W_NS}><w:body>{body}</w:body></w:document>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("word/document.xml", xml.encode(encoding))
+    return buf.getvalue()
+
+
+def _p(*runs: str) -> str:
+    return "<w:p>" + "".join(f"<w:r>{run}</w:r>" for run in runs) + "</w:p>"
+
+
+def _t(text: str) -> str:
+    return f'<w:t xml:space="preserve">{text}</w:t>'
+
+
+def _table(*rows: list[str]) -> str:
+    return "<w:tbl>" + "".join("<w:tr>" + "".join(row) + "</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def _tc(*blocks: str, merge: str | None = None) -> str:
+    props = "" if merge is None else f"<w:tcPr><w:vMerge{merge}/></w:tcPr>"
+    return f"<w:tc>{props}{''.join(blocks)}</w:tc>"
+
+
+def test_docx_body_structures() -> None:
+    """Content controls, vertical merges, a table nested in a cell, and what a paragraph's text is."""
+    body = (
+        _p(_t("标题"), "<w:tab/>", _t("副题"), "<w:br/>", _t("第二行"))
+        + "<w:sdt><w:sdtPr/><w:sdtContent>"
+        + _p(_t("控件中的段落"))
+        + "</w:sdtContent></w:sdt>"
+        + _p(_t("可见"), "<w:delText>删除的</w:delText>", "<w:instrText>PAGE</w:instrText>")
+        + _table(
+            [_tc(_p(_t("净资产")), merge=' w:val="restart"'), _tc(_p(_t("年初数"))), _tc(_p(_t("2.17")))],
+            [_tc(_p(), merge=""), _tc(_p(_t("年末数"))), _tc(_p(_t("1.35")))],
+            [
+                _tc(_p(_t("外层")), _table([_tc(_p(_t("内层"))), _tc(_p(_t("值")))]), _p(_t("外层之后"))),
+                _tc(_p(_t("右"))),
+            ],
+        )
+    )
+    assert read_document(_docx_of_body(body), "t.docx").text.splitlines() == [
+        "标题 副题",
+        "第二行",
+        "控件中的段落",
+        "可见",
+        "净资产 | 年初数 | 2.17 |",
+        "年末数 | 1.35 |",
+        "外层 |",
+        "内层 | 值 |",
+        "外层之后 | 右 |",
+    ]
+
+
+def test_docx_text_that_looks_like_the_readers_markers() -> None:
+    """The reader marks paragraphs and table parts with U+FDD0..U+FDD6; the same characters in a report,
+    written out, as character references or in a part not in UTF-8, are dropped and change no structure."""
+    body = _table([_tc(_p(_t("单位\ufdd0名称"))), _tc(_p(_t("某&#xFDD3;医院&#64980;")))]) + _p(_t("尾\ufdd2"))
+    expected = ["单位名称 | 某医院 |", "尾"]
+    assert read_document(_docx_of_body(body), "t.docx").text.splitlines() == expected
+    assert read_document(_docx_of_body(body, "utf-16"), "t.docx").text.splitlines() == expected
+
+
+def test_docx_tables_nested_deeper_than_the_limit_are_left_out() -> None:
+    inner = _p(_t("最深处"))
+    for level in range(20):
+        inner = _table([_tc(_p(_t(f"层{level}")), inner), _tc(_p(_t(f"值{level}")))])
+    lines = read_document(_docx_of_body(inner), "t.docx").text.splitlines()
+    assert lines[:2] == ["层19 |", "层18 |"]
+    assert "最深处" not in lines and "层3 |" not in lines and "层4 |" in lines
+    assert lines[-1] == "值19 |"
+
+
 def test_docx_without_text_and_zip_without_word() -> None:
     with pytest.raises(UnreadableFile, match="no text"):
         read_document(_docx_bytes(lambda document: None), "blank.docx")

@@ -5,15 +5,17 @@ parser settings python-docx uses: the text is the same, without python-docx load
 the package (styles, numbering, settings, themes), which took 90 % of the time. The body is walked
 directly because a document model's paragraph and table lists lose the order of paragraphs relative to
 tables, repeat merged cells once per grid column or row, and skip the content controls (<w:sdt>) that
-form-like reports use.
+form-like reports use. The walk is an XSLT stylesheet (docx_body.xsl, run by libxslt in C) that writes
+the body as one marked-up text stream; this module turns the stream into lines.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
-from collections.abc import Iterator
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,13 +26,8 @@ from transforms.readers.cells import clean_cell_paragraphs, format_row, join_lin
 # a zip bomb costs nothing. Reports are text; 100 MB uncompressed leaves ample room for embedded images.
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_DOCX_MEMBERS = 2000
-MAX_DOCX_TABLE_DEPTH = 16
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
-_TEXT, _TAB, _BR, _CR = (f"{_W}{t}" for t in ("t", "tab", "br", "cr"))
-_TC_PR, _V_MERGE, _VAL = f"{_W}tcPr", f"{_W}vMerge", f"{_W}val"
-_BODY = f"{_W}body"
+_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"  # the end of the main part's relationship type (both OOXML flavours)
 _MAIN_PART = "word/document.xml"
@@ -73,90 +70,95 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return _MAIN_PART
 
 
-def _paragraph_text(p) -> str:
-    """Visible text of a <w:p>: runs, hyperlinks, inline content controls, tracked insertions.
-
-    Deleted text (<w:delText>) and field codes (<w:instrText>) use other tags and are left out.
-    """
-    parts: list[str] = []
-    for el in p.iter(_TEXT, _TAB, _BR, _CR):
-        if el.tag == _TEXT:
-            parts.append(el.text or "")
-        elif el.tag == _TAB:
-            parts.append("\t")
-        else:
-            parts.append("\n")
-    return "".join(parts)
+# The markers of the stream docx_body.xsl makes (see there): a paragraph's text follows its marker; tables,
+# rows and cells open and close.
+_PARAGRAPH, _TABLE, _TABLE_END, _ROW, _ROW_END, _CELL, _CELL_END = (chr(c) for c in range(0xFDD0, 0xFDD7))
+_MARKER = re.compile("([\ufdd0-\ufdd6])")
+_NO_MARKERS = dict.fromkeys(range(0xFDD0, 0xFDD7))  # str.translate table that deletes them
+_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_BODY_STREAM = etree.XSLT(etree.parse(str(Path(__file__).with_name("docx_body.xsl"))))
 
 
-def _is_vmerge_continuation(tc) -> bool:
-    """A cell that continues a vertical merge from the row above: its content was emitted already."""
-    tc_pr = tc.find(_TC_PR)
-    if tc_pr is None:
-        return False
-    v_merge = tc_pr.find(_V_MERGE)
-    return v_merge is not None and v_merge.get(_VAL, "continue") != "restart"
+class _OpenTable:
+    """The row and cell being read in one table that is still open."""
 
+    __slots__ = ("cells", "continues", "paragraphs")
 
-def _blocks(parent) -> Iterator:
-    """<w:p> and <w:tbl> children in order, looking through content controls."""
-    for child in parent:
-        if child.tag in (_P, _TBL):
-            yield child
-        elif child.tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _blocks(content)
+    def __init__(self) -> None:
+        self.cells: list[str] = []
+        self.paragraphs: list[str] = []
+        self.continues = False  # a nested table ended this cell's first part: an empty rest is no cell
 
-
-def _table_lines(tbl, depth: int = 1) -> Iterator[str]:
-    """Rows of a table as "cell | cell |" lines.
-
-    A table nested in a cell (a layout table around the report, or a value that is itself a table) is
-    emitted as its own rows where it stands, after what the outer row holds so far, as the HTML reader does.
-    """
-    for tr in tbl.findall(_TR):
-        cells: list[str] = []
-        for tc in tr.findall(_TC):
-            if _is_vmerge_continuation(tc):
-                continue
-            lines: list[str] = []
-            continues = False
-            for block in _blocks(tc):
-                if block.tag == _P:
-                    lines.extend(_paragraph_text(block).split("\n"))
-                    continue
-                text = clean_cell_paragraphs(lines)
-                line = format_row([*cells, text] if text else cells)
-                if line:
-                    yield line
-                cells, lines, continues = [], [], True
-                if depth < MAX_DOCX_TABLE_DEPTH:
-                    yield from _table_lines(block, depth + 1)
-            text = clean_cell_paragraphs(lines)
-            if text or not continues:
-                cells.append(text)
-        line = format_row(cells)
+    def flush_row(self, lines: list[str]) -> None:
+        """A table nested in a cell is emitted as its own rows where it stands, after what the outer row
+        holds so far (as the HTML reader does); the outer row goes on after it as a new line."""
+        text = clean_cell_paragraphs(self.paragraphs)
+        line = format_row([*self.cells, text] if text else self.cells)
         if line:
-            yield line
+            lines.append(line)
+        self.cells, self.paragraphs, self.continues = [], [], True
+
+
+def _may_hold_markers(xml: bytes, root: etree._Element) -> bool:
+    """Whether the part's text can hold a marker character: written in UTF-8 (every character from U+FDC0
+    to U+FDFF starts with the bytes EF B7), as a character reference, or in a part not encoded in UTF-8."""
+    return b"\xef\xb7" in xml or b"&#" in xml or root.getroottree().docinfo.encoding.upper() != "UTF-8"
+
+
+def _remove_markers(root: etree._Element) -> None:
+    """Delete the marker characters from the only text the stylesheet copies, that of <w:t>."""
+    for element in root.iter(_TEXT):
+        if element.text:
+            element.text = element.text.translate(_NO_MARKERS)
+
+
+def _stream_lines(stream: str) -> list[str]:
+    """The report lines of a body stream: paragraphs as lines, table rows as "cell | cell |" lines."""
+    tokens = _MARKER.split(stream)  # text before the first marker, then marker, text, marker, text, ...
+    lines: list[str] = []
+    tables: list[_OpenTable] = []
+    for at in range(1, len(tokens), 2):
+        marker = tokens[at]
+        if marker == _PARAGRAPH:
+            if tables:
+                tables[-1].paragraphs.extend(tokens[at + 1].split("\n"))
+            else:
+                lines.extend(text for raw in tokens[at + 1].split("\n") if (text := join_lines([raw])))
+        elif marker == _CELL:
+            tables[-1].paragraphs, tables[-1].continues = [], False
+        elif marker == _CELL_END:
+            table = tables[-1]
+            text = clean_cell_paragraphs(table.paragraphs)
+            if text or not table.continues:
+                table.cells.append(text)
+        elif marker == _ROW:
+            tables[-1].cells = []
+        elif marker == _ROW_END:
+            line = format_row(tables[-1].cells)
+            if line:
+                lines.append(line)
+        elif marker == _TABLE:
+            if tables:
+                tables[-1].flush_row(lines)
+            tables.append(_OpenTable())
+        else:  # _TABLE_END
+            tables.pop()
+    return lines
 
 
 def docx_to_text(data: bytes, path: str) -> str:
     """The report text of a .docx file. Raises UnreadableFile for damaged or oversized files."""
     with _open_zip(data, path) as archive:
         try:
-            body = etree.fromstring(archive.read(_main_part(archive)), _PARSER).find(_BODY)
+            xml = archive.read(_main_part(archive))
+            root = etree.fromstring(xml, _PARSER)
         except Exception as exc:  # zipfile and lxml raise many types on damaged parts
             raise UnreadableFile(path, f"damaged Word (.docx) file ({type(exc).__name__})") from exc
-    if body is None:
+    if root.find(_BODY) is None:
         raise UnreadableFile(path, "damaged Word (.docx) file (no document body)")
-
-    lines: list[str] = []
-    for block in _blocks(body):
-        if block.tag == _P:
-            lines.extend(text for raw in _paragraph_text(block).split("\n") if (text := join_lines([raw])))
-        else:
-            lines.extend(_table_lines(block))
+    if _may_hold_markers(xml, root):
+        _remove_markers(root)
+    lines = _stream_lines(str(_BODY_STREAM(root.getroottree())))
     if not lines:
         raise UnreadableFile(path, "Word file has no text")
     return "\n".join(lines)

@@ -4,10 +4,10 @@
 
   libxslt walks the tree in C; walking it from Python costs a proxy object per element touched, which
   made the walk two thirds of reading a .docx. The stream is the document's text with a marker before
-  each paragraph and around each table, row and cell, all U+FDD0..U+FDD6: Unicode noncharacters,
-  reserved for a program's internal use. docx_reader.py removes them from a document's own text before
-  the transform, so that no text can pass for a marker, and turns the stream into lines; the markers'
-  meaning is defined there, next to the code that reads them.
+  each paragraph and around each table, row and cell: U+FDD0, a Unicode noncharacter reserved for a
+  program's internal use, and a letter saying what it marks. docx_reader.py removes U+FDD0 from a
+  document's own text before the transform, so that no text can pass for a marker, and turns the stream
+  into lines; the letters' meaning is defined there, next to the code that reads them.
 
   What is walked, as python-docx would read it:
   - blocks: w:p and w:tbl children, looking through block content controls (w:sdt, its first
@@ -42,27 +42,27 @@
   </xsl:template>
 
   <xsl:template match="w:p" mode="block">
-    <xsl:text>&#xFDD0;</xsl:text>
+    <xsl:text>&#xFDD0;p</xsl:text>
     <xsl:apply-templates mode="text"/>
   </xsl:template>
 
   <xsl:template match="w:tbl" mode="block">
     <xsl:param name="depth"/>
-    <xsl:text>&#xFDD1;</xsl:text>
+    <xsl:text>&#xFDD0;T</xsl:text>
     <xsl:if test="$depth &lt; $max-table-depth">
       <xsl:for-each select="w:tr">
-        <xsl:text>&#xFDD3;</xsl:text>
+        <xsl:text>&#xFDD0;R</xsl:text>
         <xsl:for-each select="w:tc[not(w:tcPr[1]/w:vMerge[1][not(@w:val = 'restart')])]">
-          <xsl:text>&#xFDD5;</xsl:text>
+          <xsl:text>&#xFDD0;C</xsl:text>
           <xsl:apply-templates select="*" mode="block">
             <xsl:with-param name="depth" select="$depth + 1"/>
           </xsl:apply-templates>
-          <xsl:text>&#xFDD6;</xsl:text>
+          <xsl:text>&#xFDD0;c</xsl:text>
         </xsl:for-each>
-        <xsl:text>&#xFDD4;</xsl:text>
+        <xsl:text>&#xFDD0;r</xsl:text>
       </xsl:for-each>
     </xsl:if>
-    <xsl:text>&#xFDD2;</xsl:text>
+    <xsl:text>&#xFDD0;t</xsl:text>
   </xsl:template>
 
   <!-- a paragraph's text: elements other than these are looked through, other text is not the document's -->

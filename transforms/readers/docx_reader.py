@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from pathlib import Path
 
@@ -70,11 +69,10 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return _MAIN_PART
 
 
-# The markers of the stream docx_body.xsl makes (see there): a paragraph's text follows its marker; tables,
-# rows and cells open and close.
-_PARAGRAPH, _TABLE, _TABLE_END, _ROW, _ROW_END, _CELL, _CELL_END = (chr(c) for c in range(0xFDD0, 0xFDD7))
-_MARKER = re.compile("([\ufdd0-\ufdd6])")
-_NO_MARKERS = dict.fromkeys(range(0xFDD0, 0xFDD7))  # str.translate table that deletes them
+# The stream docx_body.xsl makes: each part starts with _MARK and a letter; a paragraph's text follows its
+# letter. Tables, rows and cells open with a capital letter and close with the small one.
+_MARK = "\ufdd0"
+_PARAGRAPH, _TABLE, _TABLE_END, _ROW, _ROW_END, _CELL, _CELL_END = "pTtRrCc"
 _TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 _BODY_STREAM = etree.XSLT(etree.parse(str(Path(__file__).with_name("docx_body.xsl"))))
 
@@ -99,31 +97,30 @@ class _OpenTable:
         self.cells, self.paragraphs, self.continues = [], [], True
 
 
-def _may_hold_markers(xml: bytes, root: etree._Element) -> bool:
-    """Whether the part's text can hold a marker character: written in UTF-8 (every character from U+FDC0
-    to U+FDFF starts with the bytes EF B7), as a character reference, or in a part not encoded in UTF-8."""
-    return b"\xef\xb7" in xml or b"&#" in xml or root.getroottree().docinfo.encoding.upper() != "UTF-8"
+def _may_hold_marks(xml: bytes, root: etree._Element) -> bool:
+    """Whether the part's text can hold _MARK: written in UTF-8 (the bytes EF B7 90), as a character
+    reference, or in a part not encoded in UTF-8."""
+    return b"\xef\xb7\x90" in xml or b"&#" in xml or root.getroottree().docinfo.encoding.upper() != "UTF-8"
 
 
-def _remove_markers(root: etree._Element) -> None:
-    """Delete the marker characters from the only text the stylesheet copies, that of <w:t>."""
+def _remove_marks(root: etree._Element) -> None:
+    """Delete _MARK from the only text the stylesheet copies, that of <w:t>."""
     for element in root.iter(_TEXT):
-        if element.text:
-            element.text = element.text.translate(_NO_MARKERS)
+        if element.text and _MARK in element.text:
+            element.text = element.text.replace(_MARK, "")
 
 
 def _stream_lines(stream: str) -> list[str]:
     """The report lines of a body stream: paragraphs as lines, table rows as "cell | cell |" lines."""
-    tokens = _MARKER.split(stream)  # text before the first marker, then marker, text, marker, text, ...
     lines: list[str] = []
     tables: list[_OpenTable] = []
-    for at in range(1, len(tokens), 2):
-        marker = tokens[at]
+    for part in stream.split(_MARK)[1:]:  # the stream starts with a mark
+        marker = part[0]
         if marker == _PARAGRAPH:
             if tables:
-                tables[-1].paragraphs.extend(tokens[at + 1].split("\n"))
+                tables[-1].paragraphs.extend(part[1:].split("\n"))
             else:
-                lines.extend(text for raw in tokens[at + 1].split("\n") if (text := join_lines([raw])))
+                lines.extend(text for raw in part[1:].split("\n") if (text := join_lines([raw])))
         elif marker == _CELL:
             tables[-1].paragraphs, tables[-1].continues = [], False
         elif marker == _CELL_END:
@@ -156,8 +153,8 @@ def docx_to_text(data: bytes, path: str) -> str:
             raise UnreadableFile(path, f"damaged Word (.docx) file ({type(exc).__name__})") from exc
     if root.find(_BODY) is None:
         raise UnreadableFile(path, "damaged Word (.docx) file (no document body)")
-    if _may_hold_markers(xml, root):
-        _remove_markers(root)
+    if _may_hold_marks(xml, root):
+        _remove_marks(root)
     lines = _stream_lines(str(_BODY_STREAM(root.getroottree())))
     if not lines:
         raise UnreadableFile(path, "Word file has no text")

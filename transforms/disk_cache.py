@@ -17,13 +17,15 @@ The folder is $NIANBAO_CACHE_DIR, else $XDG_CACHE_HOME/nianbao, else ~/.cache/ni
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
+import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,8 +50,45 @@ def source_key(version: str, files: Iterable[Path], packages: Iterable[str]) -> 
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for package in sorted(packages):
-        digest.update(f"{package}={metadata.version(package)}".encode())
+        digest.update(f"{package}={installed_version(package)}".encode())
     return digest.hexdigest()[:24]
+
+
+def installed_version(distribution: str) -> str:
+    """The installed version of a distribution (a PyPI name), as importlib.metadata.version gives it.
+
+    Read from the name of its `name-version.dist-info` folder (the wheel format, PEP 427), which is what
+    every installer writes: importing importlib.metadata costs 20-40 ms, a tenth of a one-file
+    `nianbao extract`. Anything else (an .egg-info install) is asked of importlib.metadata.
+    """
+    version = _dist_info_versions().get(_normalized(distribution))
+    if version is None:
+        from importlib import metadata
+
+        version = metadata.version(distribution)
+    return version
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def _dist_info_versions() -> dict[str, str]:
+    """{normalized distribution name: version} of the .dist-info folders on sys.path, first one winning as
+    on import."""
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name.removesuffix(".dist-info")
+            if stem != name and stem.count("-") == 1:
+                distribution, version = stem.split("-")
+                versions.setdefault(_normalized(distribution), version)
+    return versions
 
 
 def cached(name: str, key: str, build: Callable[[], T]) -> T:

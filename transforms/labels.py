@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
@@ -251,10 +252,16 @@ def _non_label_ideograph() -> re.Pattern[str]:
     """A CJK unified ideograph that occurs in no label key (nor in the numbering or unit that `label_key`
     strips). Such a character is NFKC-stable, composes with nothing and survives `label_key`, so a cell
     holding one cannot be a label: values (names, addresses, prose) are rejected without normalising them."""
-    allowed = set("".join(k for k in label_table() if not has_traditional(k))) | set(
-        "一二三四五六七八九十万元人名个"
-    )
-    return character_class(code for code in range(0x4E00, 0xA000) if chr(code) not in allowed)
+    from transforms.disk_cache import source_key
+
+    def outsiders() -> Iterator[int]:
+        allowed = set("".join(k for k in label_table() if not has_traditional(k))) | set(
+            "一二三四五六七八九十万元人名个"
+        )
+        return (code for code in range(0x4E00, 0xA000) if chr(code) not in allowed)
+
+    key = source_key(f"non-label-{_TABLE_VERSION}", [_LABELS_FILE], ["opencc"])
+    return character_class("non-label-ideographs", key, outsiders)
 
 
 def has_non_label_character(cell: str) -> bool:

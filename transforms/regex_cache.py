@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from transforms.disk_cache import cached
@@ -39,9 +39,17 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-def character_class(code_points: Iterable[int]) -> re.Pattern[str]:
-    """One character among `code_points`: a class written as ranges, which the engine tests at C speed (a
-    character class of thousands of ranges also compiles slowly: it comes from the cache)."""
+def character_class(name: str, key: str, code_points: Callable[[], Iterable[int]]) -> re.Pattern[str]:
+    """One character among `code_points()`: a class written as ranges, which the engine tests at C speed.
+
+    Both the class's text and its program come from the disk cache: working out the ranges walks thousands
+    of code points (≈10 ms a process) and a class of thousands of ranges compiles slowly. `key` is a digest
+    of what the code points are derived from (`disk_cache.source_key`), `name` says which class it is.
+    """
+    return compile_cached(cached(f"class-{name}", key, lambda: _class_text(code_points())))
+
+
+def _class_text(code_points: Iterable[int]) -> str:
     runs: list[list[int]] = []  # [first, last] of each run of consecutive code points
     for code in sorted(set(code_points)):
         if runs and code == runs[-1][1] + 1:
@@ -49,7 +57,7 @@ def character_class(code_points: Iterable[int]) -> re.Pattern[str]:
         else:
             runs.append([code, code])
     body = "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in runs)
-    return compile_cached(f"[{body}]" if body else "(?!)")
+    return f"[{body}]" if body else "(?!)"
 
 
 def _program(pattern: str, flags: int) -> Program | None:

@@ -24,6 +24,10 @@ def _converter(config: str):  # -> opencc.OpenCC
     return opencc.OpenCC(config)
 
 
+# The builder's version, part of the disk cache key: bump it when `_build_t2s_table` changes.
+_T2S_VERSION = "1"
+
+
 @cache
 def t2s_table() -> dict[int, str]:
     """{code point: simplified character} for every ideograph OpenCC simplifies (one call each, ≈10 ms).
@@ -36,7 +40,7 @@ def t2s_table() -> dict[int, str]:
     """
     from transforms.disk_cache import cached, source_key
 
-    return cached("t2s", source_key("1", [], ["opencc"]), _build_t2s_table)
+    return cached("t2s", source_key(_T2S_VERSION, [], ["opencc"]), _build_t2s_table)
 
 
 def _build_t2s_table() -> dict[int, str]:
@@ -64,7 +68,9 @@ def _in_gb2312(char: str) -> bool:
 @cache
 def _traditional_pattern() -> re.Pattern[str]:
     """One character class of every character the table simplifies, as ranges: a C-speed scan."""
-    return character_class(t2s_table())
+    from transforms.disk_cache import source_key
+
+    return character_class("traditional", source_key(_T2S_VERSION, [], ["opencc"]), t2s_table)
 
 
 def has_traditional(text: str) -> bool:

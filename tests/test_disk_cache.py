@@ -66,3 +66,16 @@ def test_installed_version_is_what_importlib_metadata_says(distribution: str) ->
     from importlib import metadata
 
     assert disk_cache.installed_version(distribution) == metadata.version(distribution)
+
+
+def test_a_file_another_version_of_the_code_wrote_is_rebuilt(tmp_path: Path) -> None:
+    """Unpickling objects whose class has changed shape can raise anything (here a ValueError)."""
+    import pickle
+
+    class Unreadable:
+        def __reduce__(self):
+            return (int, ("not a number",))
+
+    (tmp_path / "table-k1.pickle").write_bytes(pickle.dumps(Unreadable()))
+    assert cached("table", "k1", lambda: [1]) == [1]
+    assert cached("table", "k1", lambda: [2]) == [1]

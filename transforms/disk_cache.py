@@ -96,8 +96,8 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     path = cache_dir() / f"{name}-{key}.pickle"
     try:
         return _load(path)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # absent, unreadable, or written by another version of the code: rebuild
+    except Exception:  # absent, unreadable, or written by another version of the code, whose classes may
+        pass  # differ in shape, so that unpickling raises anything: rebuild
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,12 +26,13 @@ from transforms.labels import (
     unit_of_cell,
 )
 from transforms.normalize.places import starts_with_division
+from transforms.regex_cache import compile_cached
 
 # Table cells arrive separated by "|" (readers' output, the published text layout), by its full-width and
 # box-drawing forms (GB18030 text, tables drawn in a text editor) or by tabs (a table copied from a web page
 # or a spreadsheet into a text file).
 _OTHER_SEPARATORS = "\t｜│┃"
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_CJK = compile_cached(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 class RawField:

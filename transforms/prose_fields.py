@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from transforms.labels import group_keys, label_table
+from transforms.regex_cache import compile_cached
 
 # The figures a sentence may state, and the unit a bare number has for each.
 PROSE_FIELDS = ("startup_capital", "net_assets_begin", "net_assets_end", "headcount")
@@ -28,7 +29,7 @@ def _spaced(word: str) -> str:
 def _pattern() -> re.Pattern[str]:
     labels = sorted((k for k, f in label_table().items() if f in PROSE_FIELDS), key=len, reverse=True)
     groups = "|".join(_spaced(g) for g in group_keys())
-    return re.compile(
+    return compile_cached(
         rf"(?:(?:{groups})[\s()（）]*)*(?P<label>{'|'.join(_spaced(v) for v in labels)})"
         r"[\s()（）]*(?:为|是|共|计|合计|共计)?\s*[:：]?\s*(?:人民币)?\s*"
         rf"(?P<value>{_NUMBER})\s*(?P<unit>万元|千元|亿元|元|人|名)?"

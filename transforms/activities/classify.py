@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from transforms.activities.gazetteer import gazetteer
 from transforms.data import DATA_DIR
 from transforms.normalize.places import division_base
+from transforms.regex_cache import compile_cached
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -112,7 +113,7 @@ _GENERIC_PLACE_CHARS = "县市区校院馆"
 _VISIT_ACTIVITIES = ("参观", "考察", "访问", "交流", "调研", "指导", "视察", "洽谈", "演出", "讲学", "进行")
 # Words of the future or of intention before a trip verb in its clause: the trip has not happened (拟于11月
 # 率团访问, 计划派出学生来我校, 希望尽快回佛山, 商定组织企业赴巴拿马参展).
-_PLANNED = re.compile(
+_PLANNED = compile_cached(
     r"拟|计划|将要|准备|争取|预计|有望|即将|打算|将|希望|期待|期盼|盼望|愿意|愿与|有意|意向|商定|约定|同意|建议"
     r"|明年|来年|今后|未来|下一步|邀请[^，,。；;]{0,30}于(?:今年|明年|年内|年底|近期|[上下]半年|[春夏秋冬]季)"
 )
@@ -143,13 +144,13 @@ _NOT_A_TRIP_AFTER = (
     "时",
 )
 # 出国研修的课题, 赴日本的代表团: a trip phrase that describes a noun
-_RELATIVE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}的")
+_RELATIVE_AFTER = compile_cached(r"[\u4e00-\u9fff]{0,4}的")
 # 其中赴科威特7名 (a part of the trip just told), 以及韩国…进行了工作访问 (its list going on)
 _CONTINUING = ("其中", "以及", "及", "并")
 # Aims: what a visit or a policy should bring about (促进更多的外商来重庆).
 _AIM = re.compile(r"推动|促进|鼓励|吸引|争取更多")
 # 在东京访问了: already abroad, the verb tells a leg of the trip
-_NOMINAL_TRIP = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
+_NOMINAL_TRIP = compile_cached(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
 _PEOPLE_COUNT = re.compile(r"\d+\s*[余多]?\s*[人名]")
 # A clause whose subject is the delegation without a name (and no count of its own): it refers back to
 # one already introduced.
@@ -192,7 +193,7 @@ _APPROVAL = re.compile(r"审批|批准|办理")
 APPROVED_BATCHES = re.compile(r"\d\d*\s*批")
 _OUTBOUND_CONTEXT = re.compile(r"出国|出访|出境|因公出")
 APPROVAL_CONTEXT_CHARS = 40
-_DOCUMENTS = re.compile(r"护照|签证|证照|证件|批件|邀请")
+_DOCUMENTS = compile_cached(r"护照|签证|证照|证件|批件|邀请")
 # 在国外/在当地: already abroad (a delegation met there, or a leg of a trip told before)
 _ABROAD = re.compile(r"在(?:国外|境外|海外|当地)")
 # A delegation's name starts at most this far before its head word (美国中部华盛顿大学校长访问团).
@@ -306,7 +307,7 @@ def find_trip(
 # What before a trip verb in its clause makes it no trip that happened: a plan, a service for others' trips,
 # a trip of the past told as background, an aim, a leg of a trip abroad. One search (the words all start
 # with a literal, so the regex engine skips text quickly) instead of one per list.
-_NOT_STATED_BEFORE = re.compile(
+_NOT_STATED_BEFORE = compile_cached(
     "|".join(p.pattern for p in (_PLANNED, _FACILITATION, _BACKGROUND, _AIM, _ABROAD))
 )
 
@@ -519,7 +520,7 @@ def _theme_pattern() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     for theme, word in rows:
         by_word.setdefault(word, set()).add(theme)
     words = sorted(by_word, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))), {w: frozenset(t) for w, t in by_word.items()}
+    return compile_cached("|".join(map(re.escape, words))), {w: frozenset(t) for w, t in by_word.items()}
 
 
 def themes(text: str, spans: Iterable[tuple[int, int]]) -> set[str]:

@@ -10,18 +10,20 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from transforms.regex_cache import compile_cached
+
 _SENTENCE_ENDS = "。；;！!？?\n"
 # sentence ends, plus the list markers that start a new point mid-line: （二）, 二是. Every match starts with
 # one character class (the branches are told apart by what precedes them) so that the regex engine skips
 # ordinary text quickly instead of trying every branch at every character.
-_SENTENCE_BREAK = re.compile(
+_SENTENCE_BREAK = compile_cached(
     rf"[{_SENTENCE_ENDS}（(一二三四五六七八九十]"
     rf"(?:(?<=[{_SENTENCE_ENDS}])[{_SENTENCE_ENDS}]*|(?<=[（(])[一二三四五六七八九十]{{1,3}}[）)]"
     r"|(?<=[一二三四五六七八九十])是)"
 )
 # every branch starts with a literal character, for the same reason
 _CLAUSE_BREAK = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|（[^）]{0,80}）|\([^)]{0,80}\)|，|,")
-_DATE_LINE = re.compile(
+_DATE_LINE = compile_cached(
     r"^[ \t\u3000]*(?:\d{4}\s*[年.\-/]\s*)?(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*[月.\-/]"
     r"\s*(?:\d{1,2}\s*[日号]?)?(?:\s*[至到\-—~－]+\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]?)?[ \t\u3000:：]*$",
     re.M,

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import csv
 import gettext
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from transforms.data import DATA_DIR
 from transforms.normalize.script import to_simplified
+from transforms.regex_cache import compile_cached
 
 _NOT_FOREIGN = frozenset({"CN", "HK", "MO", "TW"})
-_CJK_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·・\-－]*[\u4e00-\u9fff]")
+_CJK_NAME = compile_cached(r"[\u4e00-\u9fff][\u4e00-\u9fff·・\-－]*[\u4e00-\u9fff]")
 # Suffixes that name a division or city level; a name that ends with one also has a bare form (横滨市 → 横滨).
 DIVISION_SUFFIXES = ("特别市", "广域市", "都", "道", "府", "县", "市", "州", "省", "郡", "区", "町", "村")
 # A city this large is known by its short name alone (东京, 釜山, 金边).

@@ -54,7 +54,7 @@ _NOT_IN_NAME = re.compile(
 # An organisation named after its city (法兰克福展览公司, 芝加哥大学): the city alone is not a partner
 # locality there; a name written with its suffix is (泗水市中华学校).
 # locality there (a library or a museum district is a place: 美国辛辛那提图书馆, 休斯顿博物馆区).
-_ORGANISATION_AFTER = re.compile(
+_ORGANISATION_AFTER = compile_cached(
     r"[\u4e00-\u9fff]{0,4}?(?:公司|集团|大学|学院|会馆|商会|同乡会|基金会|银行|中学|小学|学校|大会|博览会|饭店|酒店|宾馆)"
 )
 # A division suffix that begins a word of its own (联合市人大 is 联合 + 市人大, 芝加哥市长 is the mayor): the

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from transforms.normalize.chinese_numerals import chinese_number
+from transforms.regex_cache import compile_cached
 
 _CN_DIGITS = "〇零一二两三四五六七八九十百千万"
 # 22, 1.2万 or 十六: one character class first, then the rest of an Arabic or of a Chinese number (told
 # apart by the character just read), so that the regex engine skips text quickly to where a number starts
 _NUM = rf"[\d{_CN_DIGITS}](?:(?<=\d)\d*(?:\.\d+)?万?|(?<!\d)[{_CN_DIGITS}]*)"
 # 约/近 are read from the characters before the match
-_COUNT = re.compile(
+_COUNT = compile_cached(
     rf"(?P<num>{_NUM})\s?(?P<post>余|多)?\s?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
 )
 _MONTH = re.compile(r"(?<![\d个第.．/])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!度)")

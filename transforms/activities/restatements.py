@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from transforms.activities.classify import ordered_themes
+from transforms.regex_cache import compile_cached
 
 _COUNTS = ("participants", "person_times", "batches", "times", "events")
 _TOTALS = ("batches", "person_times")
@@ -91,7 +92,7 @@ def _leg_of(b: dict, a: dict) -> bool:
     return len(a["countries"]) > 1 and set(b["countries"]) < set(a["countries"])
 
 
-_DELEGATION = re.compile(r"[\u4e00-\u9fff]{4,14}?(?:代表团|访问团|考察团|交流团|演出团|艺术团|参访团)")
+_DELEGATION = compile_cached(r"[\u4e00-\u9fff]{4,14}?(?:代表团|访问团|考察团|交流团|演出团|艺术团|参访团)")
 
 
 def _delegations(row: dict) -> set[str]:

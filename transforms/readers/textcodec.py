@@ -9,9 +9,9 @@ legacy encoding in mainland China, and only then a statistical detector is asked
 from __future__ import annotations
 
 import codecs
-import re
 
 from transforms.errors import UnreadableFile
+from transforms.regex_cache import compile_cached
 
 # How much of a file the statistical checks look at: enough to be sure, small enough to be fast.
 _SAMPLE_BYTES = 64 * 1024
@@ -22,7 +22,7 @@ _MIN_NUL_SHARE_FOR_UTF16 = 0.05
 
 
 # Controls other than white space, private use, lone surrogates and U+FFFD: what binary data decodes to.
-_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
+_JUNK = compile_cached("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 def _junk_ratio(text: str) -> float:

@@ -57,6 +57,7 @@ def machine() -> dict:
     import dagster
     import duckdb
 
+    scaling, speed = parallel_scaling(len(os.sched_getaffinity(0)))
     return {
         "cpus": len(os.sched_getaffinity(0)),
         "cpu_model": model,
@@ -66,7 +67,8 @@ def machine() -> dict:
         "duckdb": duckdb.__version__,
         "dagster": dagster.__version__,
         "loadavg_start": _loadavg(),
-        "parallel_start": parallel_scaling(len(os.sched_getaffinity(0))),
+        "parallel_start": scaling,
+        "speed_start": speed,
     }
 
 
@@ -267,7 +269,7 @@ def run_all(args: argparse.Namespace) -> dict:
     if not args.no_profile:
         profile_stage(run, base, txt)
     run.results["loadavg_end"] = _loadavg()
-    run.results["parallel_end"] = parallel_scaling(run.results["machine"]["cpus"])
+    run.results["parallel_end"], run.results["speed_end"] = parallel_scaling(run.results["machine"]["cpus"])
     run.results["total_seconds"] = time.perf_counter() - started
     run.save()
     if not args.keep:

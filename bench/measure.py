@@ -146,11 +146,13 @@ _SPIN = (
 )
 
 
-def parallel_scaling(processes: int, seconds: float = 2.0) -> float:
-    """How much more CPU-bound work `processes` processes get done together than one alone, now.
+def parallel_scaling(processes: int, seconds: float = 2.0) -> tuple[float, float]:
+    """How much more CPU-bound work `processes` processes get done together than one alone, now; and how
+    fast one alone ran a fixed Python loop (millions of iterations a second).
 
-    On a dedicated machine this is close to the number of cores; on a shared virtual machine it can be
-    far less, and it bounds what any pool (`nianbao extract`, the ingest workers) can gain here.
+    On a dedicated machine the first is close to the number of cores; on a shared virtual machine it can be
+    far less, and it bounds what any pool (`nianbao extract`, the ingest workers) can gain here. The second
+    moves with what the neighbours do to the shared cores: two runs' figures compare only as far as it agrees.
     """
     import sys
 
@@ -159,4 +161,5 @@ def parallel_scaling(processes: int, seconds: float = 2.0) -> float:
         procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(count)]
         return sum(int(p.communicate()[0]) for p in procs)
 
-    return work(processes) / max(1, work(1))
+    alone = max(1, work(1))
+    return work(processes) / alone, alone / seconds / 1e6

@@ -342,6 +342,9 @@ def render(r: dict) -> str:
         f"- {m['cpus']} CPU-bound processes together did {m.get('parallel_start', 0):.2f}x the work of one "
         f"alone at the start, {r.get('parallel_end', 0):.2f}x at the end (`bench.measure.parallel_scaling`): "
         "what any pool of workers can gain on this machine at that moment",
+        f"- one process alone ran a fixed Python loop at {m.get('speed_start', 0):.1f} M iterations/s at the "
+        f"start, {r.get('speed_end', 0):.1f} M/s at the end: the machine's speed that moment, for comparing "
+        "this run's figures with another run's",
         f"- run at {r['started_at']}, {r.get('total_seconds', 0) / 60:.1f} min in all: `{r['command']}`",
         "",
         "## What a user gets (whole process, single pass, start-up included)",

@@ -151,10 +151,28 @@ def in_process_stage(run: Run, base: corpora.Corpus, binary: dict[str, corpora.C
             rates = parse.throughput(paths, rounds=1, baseline=False)
             throughput[f".{fmt}"] = {"corpus": made.label, "files": len(paths), "rates": rates}
     run.results["in_process"] = throughput
+    run.results["instructions"] = instruction_counts(base, binary, args.instruction_files)
     txt = corpora.sample(base, ".txt", args.parse_sample)
     run.results["activities"] = parse.activities_cost(txt, rounds=args.rounds)
     run.save()
     return txt
+
+
+def instruction_counts(base: corpora.Corpus, binary: dict[str, corpora.Corpus], files: int) -> dict:
+    """Instructions per report (callgrind), a measure the machine's load does not move: what two runs'
+    figures are compared by. Empty when valgrind is not installed."""
+    from bench import instructions
+
+    if not files or not instructions.available():
+        return {}
+    counts = {}
+    for fmt, made in [("txt", base), ("html", base), *((f, c) for f, c in binary.items() if f == "docx")]:
+        n = instructions.countable(made.reports, fmt, files)
+        if n:
+            _log(f"instructions .{fmt}: {n} reports under callgrind")
+            counts[fmt] = {"corpus": made.label, "reports": n,
+                           "per_report": instructions.count(made.reports, fmt, n) / n}  # fmt: skip
+    return counts
 
 
 def ingest_stage(run: Run, sizes: dict[int, corpora.Corpus], base_size: int) -> Path:
@@ -296,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docx-files", type=int, default=600, help="reports of the docx-only corpus")
     parser.add_argument("--pdf-files", type=int, default=300, help="reports of the pdf-only corpus")
     parser.add_argument("--profile-sample", type=int, default=1000)
+    parser.add_argument(
+        "--instruction-files", type=int, default=300, help="reports per format counted by callgrind (0: none)"
+    )
     parser.add_argument("--query-repeats", type=int, default=20)
     parser.add_argument("--page-rounds", type=int, default=5, help="cold + warm runs of each dashboard page")
     parser.add_argument("--no-profile", action="store_true")

@@ -23,6 +23,18 @@ from pathlib import Path
 WARM_UP_FILES = 30
 
 
+def available() -> bool:
+    """Whether callgrind can be run here (the Debian package `valgrind`)."""
+    import shutil
+
+    return bool(shutil.which("valgrind") and shutil.which("callgrind_control"))
+
+
+def countable(corpus: Path, ext: str, files: int) -> int:
+    """How many of `corpus`'s .`ext` reports can be counted, up to `files`, leaving the warm-up's."""
+    return max(0, min(files, len(list(corpus.glob(f"*.{ext}"))) - WARM_UP_FILES))
+
+
 def count(corpus: Path, ext: str, files: int) -> int:
     """Instructions callgrind counts while `files` reports are extracted."""
     with tempfile.TemporaryDirectory() as work:

@@ -286,6 +286,25 @@ def in_process_rows(r: dict) -> list[tuple[str, ...]]:
     return rows
 
 
+def instructions_section(counts: dict) -> list[str]:
+    rows = [
+        (fmt, f"{c['reports']} {fmt} reports of {c['corpus']}", f"{c['per_report'] / 1e6:.2f} M")
+        for fmt, c in counts.items()
+    ]
+    return [
+        "## Instructions per report (callgrind; not what a user sees)",
+        "",
+        "`python -m bench.instructions`: the instructions `extract_bytes` executes per report in one",
+        "process, after a warm-up on other reports (tables built; each institution's memos empty), counted",
+        "by callgrind. Unlike the times above they move by about 1 % between runs whatever the machine's",
+        "load: two runs compare by these. (SHA-256 costs more here than on the CPU, whose SHA instructions",
+        "valgrind does not use: about 1 M of a .docx file's count.)",
+        "",
+        *_table(("format", "reports", "instructions a report"), rows),
+        "",
+    ]
+
+
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     return [
         "| " + " | ".join(header) + " |",
@@ -371,6 +390,8 @@ def render(r: dict) -> str:
             *_table(("measure", "files", "reports/s"), in_process),
             "",
         ]
+    if r.get("instructions"):
+        out += instructions_section(r["instructions"])
     if r.get("queries"):
         out += _queries_section(r["queries"])
     if r.get("pages"):

@@ -12,7 +12,7 @@ def test_bench_runs_every_stage(tmp_path):
     argv = [
         "--sizes", "250", "--out", str(out), "--work", str(work), "--repeats", "1", "--rounds", "1",
         "--parse-sample", "60", "--docx-files", "6", "--pdf-files", "6", "--profile-sample", "30",
-        "--query-repeats", "1", "--page-rounds", "1",
+        "--query-repeats", "1", "--page-rounds", "1", "--instruction-files", "0",
     ]  # fmt: skip
     assert main(argv) == 0
     text = out.read_text(encoding="utf-8")

@@ -396,6 +396,30 @@ def test_docx_text_that_looks_like_the_readers_marks() -> None:
     assert read_document(_docx_of_body(body, "utf-16"), "t.docx").text.splitlines() == expected
 
 
+def _docx_with_rels(rels: str, parts: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("_rels/.rels", rels)
+        for name, body in parts.items():
+            archive.writestr(name, f"<w:document {_W_NS}><w:body>{body}</w:body></w:document>")
+    return buf.getvalue()
+
+
+def test_docx_main_part_is_the_one_rels_names() -> None:
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    rels = (
+        f'<Relationships xmlns="{package}">'
+        f'<Relationship Id="r0" Type="{office}" Target="http://example.org/x.xml" TargetMode="External"/>'
+        f'<Relationship Id="r1" Type="{office}" Target="/word/main.xml"/></Relationships>'
+    )
+    parts = {"word/document.xml": _p(_t("不是正文")), "word/main.xml": _p(_t("正文"))}
+    for _ in range(2):  # the second file's relationships are remembered from the first's
+        assert read_document(_docx_with_rels(rels, parts), "t.docx").text == "正文"
+    with pytest.raises(UnreadableFile, match="damaged"):
+        read_document(_docx_with_rels("<Relationships", parts), "t.docx")
+
+
 def test_docx_tables_nested_deeper_than_the_limit_are_left_out() -> None:
     inner = _p(_t("最深处"))
     for level in range(20):

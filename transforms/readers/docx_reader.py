@@ -11,6 +11,7 @@ the body as one marked-up text stream; this module turns the stream into lines.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import zipfile
@@ -60,9 +61,16 @@ def _open_zip(data: bytes, path: str) -> zipfile.ZipFile:
 def _main_part(archive: zipfile.ZipFile) -> str:
     """The part `_rels/.rels` names as the main document (as python-docx finds it), else word/document.xml."""
     try:
-        rels = etree.fromstring(archive.read("_rels/.rels"), _PARSER)
+        rels = archive.read("_rels/.rels")
     except KeyError:
         return _MAIN_PART
+    return _main_part_named_in(rels)
+
+
+@functools.lru_cache(maxsize=256)
+def _main_part_named_in(rels_xml: bytes) -> str:
+    """Remembered: a program that writes reports writes the same `_rels/.rels` into every file."""
+    rels = etree.fromstring(rels_xml, _PARSER)
     for rel in rels.iter(_RELS):
         if rel.get("Type", "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
             return posixpath.normpath(rel.get("Target", _MAIN_PART)).lstrip("/")

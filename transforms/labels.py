@@ -74,16 +74,23 @@ _TABLE_VERSION = "1"
 
 
 @cache
+def _table_key() -> str:
+    """The disk cache key of the label table and of what is derived from it."""
+    from transforms.disk_cache import source_key
+
+    return source_key(_TABLE_VERSION, [_LABELS_FILE], ["opencc"])
+
+
+@cache
 def label_table() -> dict[str, str]:
     """Map every known label key to its field.
 
     Built once per machine and read back from the disk cache after that: the traditional spellings come
     from OpenCC, whose dictionaries take longer to load (≈0.15 s) than every later report takes to read.
     """
-    from transforms.disk_cache import cached, source_key
+    from transforms.disk_cache import cached
 
-    key = source_key(_TABLE_VERSION, [_LABELS_FILE], ["opencc"])
-    return cached("labels", key, _build_label_table)
+    return cached("labels", _table_key(), _build_label_table)
 
 
 def _build_label_table() -> dict[str, str]:
@@ -252,7 +259,6 @@ def _non_label_ideograph() -> re.Pattern[str]:
     """A CJK unified ideograph that occurs in no label key (nor in the numbering or unit that `label_key`
     strips). Such a character is NFKC-stable, composes with nothing and survives `label_key`, so a cell
     holding one cannot be a label: values (names, addresses, prose) are rejected without normalising them."""
-    from transforms.disk_cache import source_key
 
     def outsiders() -> Iterator[int]:
         allowed = set("".join(k for k in label_table() if not has_traditional(k))) | set(
@@ -260,8 +266,7 @@ def _non_label_ideograph() -> re.Pattern[str]:
         )
         return (code for code in range(0x4E00, 0xA000) if chr(code) not in allowed)
 
-    key = source_key(f"non-label-{_TABLE_VERSION}", [_LABELS_FILE], ["opencc"])
-    return character_class("non-label-ideographs", key, outsiders)
+    return character_class("non-label-ideographs", _table_key(), outsiders)
 
 
 def has_non_label_character(cell: str) -> bool:

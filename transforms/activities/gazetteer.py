@@ -27,9 +27,6 @@ from typing import NamedTuple
 import ahocorasick
 
 from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
-
-# Two characters name a foreign city on their own only for a city of millions (东京, 釜山): the others (国家,
-# 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix (日向市).
 from transforms.data import DATA_DIR
 from transforms.disk_cache import cached, source_key
 from transforms.normalize.places import cpca_division_names, division_base
@@ -296,6 +293,8 @@ def build_gazetteer() -> Gazetteer:
     ethnic = _ethnic_groups()
     divisions, every_division = _division_names()
     cn_base = {division_base(n, ethnic) for n in divisions}
+    # Two characters name a foreign city on their own only for a city of millions (东京, 釜山): the others
+    # (国家, 日向, 中央 as GeoNames spells some small towns) are everyday words, kept only with their suffix.
     localities = {
         name: places
         for name, places in foreign_places().items()

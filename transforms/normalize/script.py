@@ -29,6 +29,14 @@ _T2S_VERSION = "1"
 
 
 @cache
+def _t2s_key() -> str:
+    """The disk cache key of the table and of what is derived from it."""
+    from transforms.disk_cache import source_key
+
+    return source_key(_T2S_VERSION, [], ["opencc"])
+
+
+@cache
 def t2s_table() -> dict[int, str]:
     """{code point: simplified character} for every ideograph OpenCC simplifies (one call each, ≈10 ms).
 
@@ -38,9 +46,9 @@ def t2s_table() -> dict[int, str]:
 
     Built once per machine (OpenCC's dictionaries load slowly), then read from the disk cache.
     """
-    from transforms.disk_cache import cached, source_key
+    from transforms.disk_cache import cached
 
-    return cached("t2s", source_key(_T2S_VERSION, [], ["opencc"]), _build_t2s_table)
+    return cached("t2s", _t2s_key(), _build_t2s_table)
 
 
 def _build_t2s_table() -> dict[int, str]:
@@ -68,9 +76,7 @@ def _in_gb2312(char: str) -> bool:
 @cache
 def _traditional_pattern() -> re.Pattern[str]:
     """One character class of every character the table simplifies, as ranges: a C-speed scan."""
-    from transforms.disk_cache import source_key
-
-    return character_class("traditional", source_key(_T2S_VERSION, [], ["opencc"]), t2s_table)
+    return character_class("traditional", _t2s_key(), t2s_table)
 
 
 def has_traditional(text: str) -> bool:

@@ -166,7 +166,8 @@ def instruction_counts(base: corpora.Corpus, binary: dict[str, corpora.Corpus], 
     if not files or not instructions.available():
         return {}
     counts = {}
-    for fmt, made in [("txt", base), ("html", base), *((f, c) for f, c in binary.items() if f == "docx")]:
+    corpora_of = {"txt": base, "html": base, **({"docx": binary["docx"]} if "docx" in binary else {})}
+    for fmt, made in corpora_of.items():
         n = instructions.countable(made.reports, fmt, files)
         if n:
             _log(f"instructions .{fmt}: {n} reports under callgrind")

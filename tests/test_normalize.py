@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import cn2an
 import pytest
@@ -82,6 +86,43 @@ def test_places_from_address_and_division_agreement() -> None:
     municipality = locate("北京市海淀区中关村大街1号")
     assert municipality.city == "北京市"
     assert same_division("330106", "330100") and not same_division("330106", "330200")
+
+
+_LOCATE_IN_A_NEW_PROCESS = """
+import json, sys
+from transforms.normalize.places import _cpca, division_name, locate
+places = [locate(address, hint) for address, hint in json.loads(sys.argv[1])]
+print(json.dumps([[p.province, p.city, p.district, p.admin_code] for p in places]
+                 + [division_name("330100"), len(_cpca().ad_2_addr_dict), "pkg_resources" in sys.modules]))
+"""
+
+
+def test_cpca_tables_read_back_from_the_disk_cache_locate_as_freshly_built_ones(tmp_path: Path) -> None:
+    """The first process builds cpca's matcher and caches it; the next imports cpca with an empty table and
+    takes the cached one. Both must place every address alike, and leave no pkg_resources stand-in."""
+    addresses = [
+        ["杭州市西湖区文三路100号", None],
+        ["朝阳区建设路1号", "220104"],  # a district name of several provinces, told apart by the USCC's code
+        ["朝阳区建设路1号", "110105"],
+        ["上海市浦东新区", None],
+        ["新疆伊犁州伊宁市", None],
+        ["没有地名的地址", None],
+    ]
+    env = {"NIANBAO_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _LOCATE_IN_A_NEW_PROCESS, json.dumps(addresses)],
+            capture_output=True, text=True, check=True, env=env, cwd=Path(__file__).parent.parent,
+        ).stdout
+        for _ in range(2)
+    ]  # fmt: skip
+    assert [p.name.split("-")[0] for p in tmp_path.glob("cpca-*.pickle")] == ["cpca"]
+    built, read_back = (json.loads(run) for run in runs)
+    assert built == read_back
+    assert built[0] == ["浙江省", "杭州市", "西湖区", "330106"]
+    assert built[1][0] == "吉林省" and built[2][0] == "北京市"
+    name, table_size, stand_in_left = built[-3:]
+    assert name == "杭州市" and table_size > 3000 and not stand_in_left
 
 
 @pytest.mark.parametrize(

@@ -12,17 +12,20 @@ import argparse
 import collections
 import gc
 import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from nianbao.limits import time_limit
 from transforms.errors import UnreadableFile
 from transforms.extract import extract_file
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # Files per task handed to a worker, and tasks in flight per worker: enough to keep every core busy,
 # few enough that a slow file holds back only a bounded amount of finished output.
@@ -92,9 +95,11 @@ def _batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
         yield paths[start : start + size]
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context() -> BaseContext:
     """fork where it is safe (Linux; this command starts no threads): workers start at once and share the
-    tables the first file built; spawn elsewhere."""
+    tables the first file built; spawn elsewhere. Imported here, as only a pool needs it (10 ms)."""
+    import multiprocessing
+
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -270,7 +270,7 @@ class LocalityFinder:
                 return named[0]
         if len(hit.countries) == 1:
             return hit.countries[0]
-        places = self.g.localities.get(self.text[hit.start : hit.end], ())
+        places = self.g.places(self.text[hit.start : hit.end])
         if len(places) > 1 and places[0].population >= _DOMINANT_POPULATION_RATIO * max(
             1, places[1].population
         ):
@@ -282,7 +282,7 @@ class LocalityFinder:
         base = base_of(name)
         if len(base) >= SPECIFIC_NAME_CHARS or base != name:
             return len(hit.countries) == 1 or len(base) >= SPECIFIC_NAME_CHARS
-        places = self.g.localities.get(self.text[hit.start : hit.end], ())
+        places = self.g.places(self.text[hit.start : hit.end])
         return bool(places) and places[0].population >= MAJOR_CITY_POPULATION
 
     def _extend_suffix(self, end: int) -> int:

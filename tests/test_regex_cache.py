@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,7 @@ TEXTS = [
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regex_cache, "_BOOK", regex_cache._Book())  # as in a new process
 
 
 def _behaviour(pattern: re.Pattern[str]) -> list:
@@ -38,12 +42,63 @@ def _behaviour(pattern: re.Pattern[str]) -> list:
     return [pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex, found]
 
 
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> regex_cache._Book:
+    """The book as the next process finds it: the last one written, then read."""
+    regex_cache._BOOK.write()
+    book = regex_cache._Book()
+    monkeypatch.setattr(regex_cache, "_BOOK", book)
+    return book
+
+
 @pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
-def test_built_and_loaded_programs_match_as_re_compile_does(pattern: str, flags: int, tmp_path: Path) -> None:
+def test_programs_from_the_book_match_as_re_compile_does(
+    pattern: str, flags: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _behaviour(re.compile(pattern, flags))
+    assert _behaviour(compile_cached(pattern, flags)) == expected  # compiled, added to the book
+    _new_process(monkeypatch)
+    monkeypatch.setattr(regex_cache, "_program", lambda pattern, flags: pytest.fail("compiled again"))
+    assert _behaviour(compile_cached(pattern, flags)) == expected  # read back
+    assert [p.name.startswith("regex-book-") for p in tmp_path.iterdir()] == [True]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_a_long_pattern_has_a_file_of_its_own(
+    pattern: str, flags: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(regex_cache, "BOOK_MAX_PATTERN_CHARS", 10)
     expected = _behaviour(re.compile(pattern, flags))
     assert _behaviour(compile_cached(pattern, flags)) == expected  # built, then stored
-    assert list(tmp_path.glob("regex-*.pickle"))
+    assert len(list(tmp_path.glob("regex-*.pickle"))) == 1
+    assert not list(tmp_path.glob("regex-book-*"))
     assert _behaviour(compile_cached(pattern, flags)) == expected  # read back
+
+
+def test_a_full_book_is_rewritten_with_what_the_process_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    for pattern in ("a+", "b+", "c+"):
+        compile_cached(pattern)
+    monkeypatch.setattr(regex_cache, "BOOK_MAX_ENTRIES", 3)
+    book = _new_process(monkeypatch)
+    compile_cached("b+")
+    compile_cached("d+")  # the book would hold four
+    book = _new_process(monkeypatch)
+    assert compile_cached("d+").fullmatch("dd")
+    assert len(book.programs or ()) == 2  # b+ and d+
+
+
+def test_a_process_that_compiled_new_patterns_writes_the_book_when_it_exits(tmp_path: Path) -> None:
+    compile_in_a_new_process = [
+        sys.executable,
+        "-c",
+        "from transforms.regex_cache import compile_cached; assert compile_cached('x(y)+').match('xyy')",
+    ]
+    env = {**os.environ, "NIANBAO_CACHE_DIR": str(tmp_path)}
+    root = Path(__file__).parent.parent
+    subprocess.run(compile_in_a_new_process, check=True, env=env, cwd=root)
+    (written,) = tmp_path.glob("regex-book-*.pickle")
+    first = written.stat().st_mtime_ns
+    subprocess.run(compile_in_a_new_process, check=True, env=env, cwd=root)
+    assert written.stat().st_mtime_ns == first  # found in the book: nothing new to write
 
 
 def test_the_label_prefix_pattern_from_the_cache_finds_the_same_labels() -> None:

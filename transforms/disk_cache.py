@@ -99,13 +99,17 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     except Exception:  # absent, unreadable, or written by another version of the code, whose classes may
         pass  # differ in shape, so that unpickling raises anything: rebuild
     value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _store(value, path)
-    except OSError:  # a read-only home or a full disk: the table still works, built in memory
-        return value
-    _remove_stale(path.parent, name, keep=path)
+    with contextlib.suppress(OSError):  # a read-only home or a full disk: the table works, built in memory
+        store(name, key, value)
     return value
+
+
+def store(name: str, key: str, value: object) -> None:
+    """Write `value` as `name`-`key` (replacing what is there), and remove the stale versions of `name`."""
+    path = cache_dir() / f"{name}-{key}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _store(value, path)
+    _remove_stale(path.parent, name, keep=path)
 
 
 def _load(path: Path) -> Any:

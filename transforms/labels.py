@@ -19,13 +19,13 @@ from transforms.disk_cache import cached, source_key
 from transforms.normalize.script import has_traditional, t2s_table, to_simplified
 from transforms.regex_cache import character_class, compile_cached
 
-_NUMBERING = re.compile(
+_NUMBERING = compile_cached(
     r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．)]|[（(]\d{1,2}[)）])"
 )
-_UNIT_SUFFIX = re.compile(r"\((万元|元|人|名|个)\)$")
+_UNIT_SUFFIX = compile_cached(r"\((万元|元|人|名|个)\)$")
 _IGNORED_CHARS = "()《》〈〉<>、“”\"'‘’「」[]【】（）"
 # removed by a pattern: str.translate looks every character up in a dict, several times slower
-_IGNORED = re.compile(f"[{re.escape(_IGNORED_CHARS)}]")
+_IGNORED = compile_cached(f"[{re.escape(_IGNORED_CHARS)}]")
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _phrases(kind: str) -> tuple[str, ...]:
 
 
 # `label_key` keeps every digit (NFKC maps a digit to a digit) but those of a leading numbering, two at most.
-_THREE_DIGITS = re.compile(r"\d\D*\d\D*\d")
+_THREE_DIGITS = compile_cached(r"\d\D*\d\D*\d")
 
 
 @cache
@@ -158,7 +158,7 @@ def _too_many_digits(cell: str) -> bool:
     return _THREE_DIGITS.search(cell) is not None and not _keys_have_digits()
 
 
-_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}年度")
+_YEAR_ONLY = compile_cached(r"(?:19|20)\d{2}年度")
 # Cover and title cells are short; a long cell that happens to quote a title phrase is prose.
 MAX_COVER_CHARS = 40
 
@@ -341,7 +341,7 @@ def _label_first_chars() -> frozenset[str]:
     return frozenset(firsts | set("一二三四五六七八九十0123456789") | set(_IGNORED_CHARS))
 
 
-_NUMBERED = re.compile(r"\d{1,2}[.、．)]\s*\D")
+_NUMBERED = compile_cached(r"\d{1,2}[.、．)]\s*\D")
 
 
 def labels_at_start(line: str) -> list[tuple[int, int, Label]]:
@@ -369,7 +369,7 @@ def _label_boundary() -> re.Pattern[str]:
     start with: the places worth trying, found by a pattern that starts with a character class and so skips
     the rest of the line fast."""
     firsts = _label_first_chars() | {g[0] for g in group_keys()}
-    return re.compile(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
+    return compile_cached(rf"[\s；;，,。](?=[\s\d{re.escape(''.join(sorted(firsts)))}])")
 
 
 # Boundaries tried one by one on a line before the pattern scans the rest itself: a line of thousands of

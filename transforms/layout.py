@@ -131,8 +131,8 @@ def _separator(left: str, right: str) -> str:
 # A line ends a paragraph when it ends a sentence or is only a date; both are checked incrementally, so
 # joining is linear in the text however many pieces a hostile file splits it into.
 _SENTENCE_END = frozenset("。；;！!？?:：")
-_DATE_ONLY = re.compile(r"[\d年月日号.\-/至—~～\s]+")
-_PARAGRAPH_START = re.compile(
+_DATE_ONLY = compile_cached(r"[\d年月日号.\-/至—~～\s]+")
+_PARAGRAPH_START = compile_cached(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]\D)"
 )
 
@@ -283,8 +283,8 @@ def _split_inline_labels(piece: str, found: list[tuple[int, int, Label]]) -> lis
 # An unlabelled line that reads as a street address: a Chinese division name first, then a road, a building
 # or a number (益阳市迎宾东路市民文化中心). In a form, such a line after another field's complete value is the
 # 住所 row whose label was lost.
-_ADDRESS_PART = re.compile(r"路|街|道|巷|弄|广场|大厦|楼|中心|园|村|院|号|组|镇|乡")
-_SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！!？?]")
+_ADDRESS_PART = compile_cached(r"路|街|道|巷|弄|广场|大厦|楼|中心|园|村|院|号|组|镇|乡")
+_SENTENCE_PUNCTUATION = compile_cached(r"[，,。；;：:！!？?]")
 
 
 def looks_like_address(text: str) -> bool:
@@ -376,7 +376,7 @@ class _Assembler:
 
 
 # A line break written as markup inside a text layout (a Markdown table cell, a copied web page).
-_MARKUP_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MARKUP_BREAK = compile_cached(r"<br\s*/?>", re.IGNORECASE)
 
 
 def parse_layout(text: str) -> RawReport:

@@ -9,20 +9,71 @@ which validates a program before it accepts it) by every later process.
 The stdlib's own last step of `re.compile` is repeated here, which is private API: the program is keyed by
 the exact Python version, checked against a normal compile when it is made (flags, groups and group names
 must agree), and anything that fails falls back to `re.compile`.
+
+Patterns up to `BOOK_MAX_PATTERN_CHARS` long (all but the label prefix pattern and the big character classes)
+share one file, the book, read once per process: the project compiles about a hundred of them at import, 20 ms
+of every start-up, and a file each would cost an open and a read each. A process that compiled a pattern the
+book lacked writes the book back when it exits. The book keeps what the processes since the last rewrite
+used; it is rewritten with only what this process used once it would hold more than `BOOK_MAX_ENTRIES`
+(edited patterns leave their old programs behind). A longer pattern has a file of its own.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from transforms.disk_cache import cached
+from transforms.disk_cache import cached, store
 
 # (flags, code, groups, groupindex, indexgroup): the arguments `_sre.compile` takes after the pattern.
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+
+BOOK_MAX_PATTERN_CHARS = 2_000
+BOOK_MAX_ENTRIES = 1_000
+
+
+class _Book:
+    """The shared programs of short patterns: read at the first lookup, written back at exit if it grew."""
+
+    def __init__(self) -> None:
+        self.programs: dict[str, Program | None] | None = None  # None until read
+        self.used: dict[str, Program | None] = {}  # what this process looked up or added
+        self.grew = False
+
+    def program(self, key: str, pattern: str, flags: int) -> Program | None:
+        if self.programs is None:
+            self.programs = dict(cached("regex-book", _engine_key(), dict))
+        if key in self.programs:
+            program = self.programs[key]
+        else:
+            program = self.programs[key] = _program(pattern, flags)
+            if not self.grew:
+                self.grew = True
+                atexit.register(self.write)
+        self.used[key] = program
+        return program
+
+    def write(self) -> None:
+        programs = self.programs if len(self.programs or ()) <= BOOK_MAX_ENTRIES else self.used
+        with contextlib.suppress(OSError):  # a read-only or full cache folder: the next process compiles
+            store("regex-book", _engine_key(), programs)
+        self.grew = False
+
+
+_BOOK = _Book()
+
+
+def _engine_key() -> str:
+    """What a compiled program is valid for: this exact Python and its regex engine."""
+    import _sre
+
+    return hashlib.sha256(f"{sys.version}|{_sre.MAGIC}".encode()).hexdigest()[:24]
 
 
 def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -30,8 +81,12 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     try:
         import _sre
 
-        key = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{flags}|{pattern}".encode()).hexdigest()[:24]
-        program = cached("regex", key, lambda: _program(pattern, flags))
+        if len(pattern) <= BOOK_MAX_PATTERN_CHARS:
+            key = hashlib.sha256(f"{flags}|{pattern}".encode()).hexdigest()[:24]
+            program = _BOOK.program(key, pattern, flags)
+        else:
+            key = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{flags}|{pattern}".encode()).hexdigest()[:24]
+            program = cached("regex", key, lambda: _program(pattern, flags))
         if program is not None:
             return _sre.compile(pattern, *program)
     except Exception:  # a different Python's internals, or no cache: compile as usual

@@ -74,7 +74,7 @@ GENERIC_HOME = (
     "我方",
 )
 
-TRIP_VERB = re.compile(
+TRIP_VERB = compile_cached(
     r"率团访问|率团出访|率团赴|组团赴|组团出访|应邀来|应邀赴|应邀访问|应邀出访|来访|来华|访华|赴华|莅临|到访|参访|回访"
     r"|互访|出访|访问|拜访|造访|派出|派遣|选派|赴|前往|出国|出境|接待|抵达|来|访|到"
 )
@@ -117,9 +117,9 @@ _PLANNED = compile_cached(
     r"拟|计划|将要|准备|争取|预计|有望|即将|打算|将|希望|期待|期盼|盼望|愿意|愿与|有意|意向|商定|约定|同意|建议"
     r"|明年|来年|今后|未来|下一步|邀请[^，,。；;]{0,30}于(?:今年|明年|年内|年底|近期|[上下]半年|[春夏秋冬]季)"
 )
-_FACILITATION = re.compile(r"保障|确保|服务保障")
-_PAPERWORK = re.compile(r"证照|证件|护照|签证|邀请函|批件|手续|审批|审核|审查|备案|申报|申请|报批")
-_APPLIED_FOR = re.compile(r"(?:申报|申请|报批)的?$")
+_FACILITATION = compile_cached(r"保障|确保|服务保障")
+_PAPERWORK = compile_cached(r"证照|证件|护照|签证|邀请函|批件|手续|审批|审核|审查|备案|申报|申请|报批")
+_APPLIED_FOR = compile_cached(r"(?:申报|申请|报批)的?$")
 # What right after a trip verb makes it a noun or a modifier, not a statement: 出访工作, 访问团, 访问期间,
 # 来访者, 接待过 (an experience, not this year's trip).
 _NOT_A_TRIP_AFTER = (
@@ -148,80 +148,82 @@ _RELATIVE_AFTER = compile_cached(r"[\u4e00-\u9fff]{0,4}的")
 # 其中赴科威特7名 (a part of the trip just told), 以及韩国…进行了工作访问 (its list going on)
 _CONTINUING = ("其中", "以及", "及", "并")
 # Aims: what a visit or a policy should bring about (促进更多的外商来重庆).
-_AIM = re.compile(r"推动|促进|鼓励|吸引|争取更多")
+_AIM = compile_cached(r"推动|促进|鼓励|吸引|争取更多")
 # 在东京访问了: already abroad, the verb tells a leg of the trip
 _NOMINAL_TRIP = compile_cached(r"[\u4e00-\u9fff]{1,3}?(?:代表团|访问团|考察团|行程|之行)")
-_PEOPLE_COUNT = re.compile(r"\d+\s*[余多]?\s*[人名]")
+_PEOPLE_COUNT = compile_cached(r"\d+\s*[余多]?\s*[人名]")
 # A clause whose subject is the delegation without a name (and no count of its own): it refers back to
 # one already introduced.
-_DELEGATION_REFERENCE = re.compile(r"(?:访问团|代表团|考察团|交流团|演出团|该团|全团)")
+_DELEGATION_REFERENCE = compile_cached(r"(?:访问团|代表团|考察团|交流团|演出团|该团|全团)")
 # A trip of the past told as background (曾经多次派团访问, 已有千余名高中生实现了互访).
-_BACKGROUND = re.compile(r"曾经|历年|以往|此前|近年来|多年来|已有|多次|目前已|至今已|迄今")
+_BACKGROUND = compile_cached(r"曾经|历年|以往|此前|近年来|多年来|已有|多次|目前已|至今已|迄今")
 # 审核邀请外国人来赣团组21批: approving an invitation is paperwork, not the trip.
-_INVITATION_PAPERWORK = re.compile(r"(?:审核|审批|办理|受理)[^，,。；;]{0,6}邀请")
+_INVITATION_PAPERWORK = compile_cached(r"(?:审核|审批|办理|受理)[^，,。；;]{0,6}邀请")
 # 互访 as an aim (加强互访, 推动企业互访), not as visits made.
-_PROMOTE = re.compile(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持|通过")
+_PROMOTE = compile_cached(r"推动|促进|加强|深化|推进|扩大|增进|鼓励|支持|通过")
 # 出访团组5批32人次: a trip verb before 团组 is a noun, but with a count it states the trips made.
-_AGGREGATE_COUNT = re.compile(r"\d+\s*[余多]?\s*(?:批|个团组|个代表团|人次)")
+_AGGREGATE_COUNT = compile_cached(r"\d+\s*[余多]?\s*(?:批|个团组|个代表团|人次)")
 # A trip already told, referred to again (此次出访, 此行, 访问德国期间): never a second trip.
-_ANAPHORA = re.compile(r"(?:此次|这次|本次|此行|该次|此番|上述)(?!活动|会议|论坛|展|大会|比赛|赛事|年会)")
-_TIME_FRAME = re.compile(r"期间|之际")
+_ANAPHORA = compile_cached(r"(?:此次|这次|本次|此行|该次|此番|上述)(?!活动|会议|论坛|展|大会|比赛|赛事|年会)")
+_TIME_FRAME = compile_cached(r"期间|之际")
 # A trip phrase that modifies a noun (与赴X演出团座谈, 申报的赴X团组) or an escort (陪同访问).
 _MODIFIER_BEFORE = "与和同跟及的"
 _ESCORT = ("陪同", "随同", "随团")
 # 就…赴美国学习项目进行了洽谈: the trip is the topic of a discussion.
-_DISCUSSION = re.compile(r"洽谈|探讨|讨论|交换了?意见|沟通|会谈|商谈|协商|磋商")
+_DISCUSSION = compile_cached(r"洽谈|探讨|讨论|交换了?意见|沟通|会谈|商谈|协商|磋商")
 # 来华工作, 来滨学习: foreigners who live and work here are not visitors.
 _RESIDENT_AFTER_HOME = ("工作", "学习", "生活", "定居", "就业", "创业", "任教", "居住", "留学", "务工")
 _VISIT_KINDS = ("访问", "考察", "交流")
-_QUOTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|「[^」]{0,80}」")
-_DELEGATION = re.compile(
+_QUOTED = compile_cached(r"“[^”]{0,80}”|《[^》]{0,80}》|「[^」]{0,80}」")
+_DELEGATION = compile_cached(
     r"代表团|团组|团队|团体|研修团|艺术团|演出团|旅游团|采风团|外宾|来宾|客人|嘉宾|访问团|考察团|交流团|一行|友人|官员|议员"
     r"|专家|学者|师生|学生|市长|会长|大使|领事|代表|校长|院长|侨胞|同胞|侨领|侨商|华侨|乡亲"
     r"|个国家(?:和地区)?的"
 )
 # A foreign delegation present here, told without a trip verb: 美国X大学访问团参观了我校,
 # 为欢迎日本旅游交流团.
-_DELEGATION_HEAD = re.compile(
+_DELEGATION_HEAD = compile_cached(
     r"代表团|访问团|考察团|交流团|演出团|艺术团|参访团|友好团|旅游团|采风团|研修团|团组"
 )
-_PRESENCE = re.compile(r"欢迎|迎接|接待|会见|会晤|宴请|座谈|参观|考察|莅临|抵达|到达|一行|陪同|组织协调")
+_PRESENCE = compile_cached(r"欢迎|迎接|接待|会见|会晤|宴请|座谈|参观|考察|莅临|抵达|到达|一行|陪同|组织协调")
 # Counts of approved outbound trips (全年办理审批手续199批; 共批准出访团组156批、465人次): each is a trip;
 # documents for the same trips (护照签证手续, 批件, 邀请) are not.
-_APPROVAL = re.compile(r"审批|批准|办理")
+_APPROVAL = compile_cached(r"审批|批准|办理")
 # \d\d* rather than \d+: a pattern that starts with a character class lets the regex engine skip text quickly
-APPROVED_BATCHES = re.compile(r"\d\d*\s*批")
-_OUTBOUND_CONTEXT = re.compile(r"出国|出访|出境|因公出")
+APPROVED_BATCHES = compile_cached(r"\d\d*\s*批")
+_OUTBOUND_CONTEXT = compile_cached(r"出国|出访|出境|因公出")
 APPROVAL_CONTEXT_CHARS = 40
 _DOCUMENTS = compile_cached(r"护照|签证|证照|证件|批件|邀请")
 # 在国外/在当地: already abroad (a delegation met there, or a leg of a trip told before)
-_ABROAD = re.compile(r"在(?:国外|境外|海外|当地)")
+_ABROAD = compile_cached(r"在(?:国外|境外|海外|当地)")
 # A delegation's name starts at most this far before its head word (美国中部华盛顿大学校长访问团).
 _ORIGIN_MAX_CHARS = 16
 # A place right after these is where someone is or goes, not where a party comes from (驻芝加哥总领事,
 # 赴密克罗尼西亚演出团, 对东京进行访问).
 _BEFORE_DESTINATION = "驻赴往到去在对抵至"
-_FOREIGN_ORIGIN = re.compile(r"(?:海外|外国|国外|境外)[^，,。；;、]{0,8}$")
-_OUR_SUBJECT = re.compile(r"[我本](?:市|省|县|区|州|校|院|会|单位|中心|馆|局|办)")
-_INVITED_BY = re.compile(r"应([^，,。；;]{1,40}?)(?:的)?邀请?")
+_FOREIGN_ORIGIN = compile_cached(r"(?:海外|外国|国外|境外)[^，,。；;、]{0,8}$")
+_OUR_SUBJECT = compile_cached(r"[我本](?:市|省|县|区|州|校|院|会|单位|中心|馆|局|办)")
+_INVITED_BY = compile_cached(r"应([^，,。；;]{1,40}?)(?:的)?邀请?")
 
 _KIND_CUES = (
     (
         "online_event",
-        re.compile(
+        compile_cached(
             r"视频会议|视频连线|视频会见|视频会谈|视频方式|云端|云上|线上|在线|网络会议|云会见|云签约|远程"
         ),
     ),
     (
         "agreement",
-        re.compile(r"签署|签订|签约|缔结|结为友好|结好|建立友好|友好交流关系|友城关系|备忘录|协议|意向书"),
+        compile_cached(
+            r"签署|签订|签约|缔结|结为友好|结好|建立友好|友好交流关系|友城关系|备忘录|协议|意向书"
+        ),
     ),
-    ("local_foreigners_event", re.compile(r"外籍|外国友人|国际友人|在华外国|外国专家|外国人|外教")),
-    ("hosted_event", re.compile(r"举办|承办|主办|举行|召开|筹备|协办|联办")),
-    ("project", re.compile(r"项目|结对|共建|合作办学|援外|援建|培训班|研修班")),
-    ("liaison", re.compile(r"联络|对接|联系|沟通|祝福|问候|慰问|牵线|贺信|贺电|贺卡|致函|函电")),
+    ("local_foreigners_event", compile_cached(r"外籍|外国友人|国际友人|在华外国|外国专家|外国人|外教")),
+    ("hosted_event", compile_cached(r"举办|承办|主办|举行|召开|筹备|协办|联办")),
+    ("project", compile_cached(r"项目|结对|共建|合作办学|援外|援建|培训班|研修班")),
+    ("liaison", compile_cached(r"联络|对接|联系|沟通|祝福|问候|慰问|牵线|贺信|贺电|贺卡|致函|函电")),
 )
-_OFFICIAL_DELEGATION = re.compile(r"[我本全](?:市|省|县|区)[^，,。；;]{0,10}?代表团")
+_OFFICIAL_DELEGATION = compile_cached(r"[我本全](?:市|省|县|区)[^，,。；;]{0,10}?代表团")
 
 
 @dataclass(frozen=True)
@@ -497,7 +499,7 @@ def _chinese_place_at(text: str, pos: int, home: Home) -> bool:
 # every cue is a plain word, so one alternation without groups (fast in the regex engine) finds them and a
 # dict says which kind each word states
 _CUE_KIND = {word: kind for kind, pattern in reversed(_KIND_CUES) for word in pattern.pattern.split("|")}
-_ANY_CUE = re.compile("|".join(sorted(_CUE_KIND, key=len, reverse=True)))
+_ANY_CUE = compile_cached("|".join(sorted(_CUE_KIND, key=len, reverse=True)))
 _CUE_RANK = {kind: rank for rank, (kind, _) in enumerate(_KIND_CUES)}
 
 

@@ -22,7 +22,7 @@ _SENTENCE_BREAK = compile_cached(
     r"|(?<=[一二三四五六七八九十])是)"
 )
 # every branch starts with a literal character, for the same reason
-_CLAUSE_BREAK = re.compile(r"“[^”]{0,80}”|《[^》]{0,80}》|（[^）]{0,80}）|\([^)]{0,80}\)|，|,")
+_CLAUSE_BREAK = compile_cached(r"“[^”]{0,80}”|《[^》]{0,80}》|（[^）]{0,80}）|\([^)]{0,80}\)|，|,")
 _DATE_LINE = compile_cached(
     r"^[ \t\u3000]*(?:\d{4}\s*[年.\-/]\s*)?(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*[月.\-/]"
     r"\s*(?:\d{1,2}\s*[日号]?)?(?:\s*[至到\-—~－]+\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]?)?[ \t\u3000:：]*$",

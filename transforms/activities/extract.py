@@ -18,7 +18,6 @@ The pipeline, and why in this order:
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from transforms.activities.gazetteer import LOCALITY, MARKER, Hit, gazetteer, sc
 from transforms.activities.localities import KnownLocalities, LocalityFinder, Mention, mentions
 from transforms.activities.restatements import merge_restatements
 from transforms.normalize.script import to_simplified
+from transforms.regex_cache import compile_cached
 
 _known_cache: dict[int, tuple[weakref.ReferenceType | Mapping[str, str], KnownLocalities]] = {}
 
@@ -425,11 +425,11 @@ def _other_row(text: str, cls: list[_Clause], idx: list[int], kind: str) -> dict
     return row
 
 
-_ORG_SUFFIX = re.compile(
+_ORG_SUFFIX = compile_cached(
     r"协会|中心|大学|学院|中学|小学|学校|高中|商会|基金会|委员会|研究所|研究院|公司|集团|俱乐部|学会|联合会"
     r"|医院|博物馆|美术馆|剧团|乐团"
 )
-_ORG = re.compile(rf"[^、，,。；;“”《》（）()\s\d]{{0,18}}?(?:{_ORG_SUFFIX.pattern})")
+_ORG = compile_cached(rf"[^、，,。；;“”《》（）()\s\d]{{0,18}}?(?:{_ORG_SUFFIX.pattern})")
 
 
 def _partner_org(text: str, cls: list[_Clause], idx: list[int]) -> str | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import functools
 import gettext
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -31,6 +30,7 @@ from transforms.data import DATA_DIR
 from transforms.disk_cache import cached, source_key
 from transforms.normalize.places import cpca_division_names, division_base
 from transforms.package_data import package_dir
+from transforms.regex_cache import compile_cached
 
 PLACE = "place"  # a country, a region, or a bilateral compound
 LOCALITY = "locality"  # a foreign city or division from foreign_places (resolved in localities.py)
@@ -214,7 +214,7 @@ def _ethnic_groups() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-_LOC_RE = re.compile(r'(?:county|province)="(\[[^\]]*\])?([^"]+)"')
+_LOC_RE = compile_cached(r'(?:county|province)="(\[[^\]]*\])?([^"]+)"')
 _OUTSIDE_MAINLAND = ("香港", "澳门", "澳門", "台湾")
 
 

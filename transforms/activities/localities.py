@@ -20,7 +20,6 @@ organisation or event after it (法兰克福展览公司), a person (西哈努�
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -33,7 +32,7 @@ _WEAK_SUFFIXES = "道府区町"  # only trusted right after a country name
 # A name is CJK characters, possibly joined by a hyphen or middle dot (莱茵兰-普法尔茨州).
 _NAME = r"(?:[\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[-－·・](?=[\u4e00-\u9fff]))"
 # The patterns built on _NAME take 4 ms each to compile: their compiled programs come from the disk cache.
-_CONNECTOR = re.compile(r"(?:的)?(?:友好城市|姐妹城市|友城|友好省州|友好省|友好州)?")
+_CONNECTOR = compile_cached(r"(?:的)?(?:友好城市|姐妹城市|友城|友好省州|友好省|友好州)?")
 _SUFFIXED = compile_cached(rf"({_NAME}{{2,10}}?)([{SUFFIXES}])")
 _LIST_NEXT = compile_cached(rf"(?:、|及|和|与|以及)({_NAME}{{2,10}}?)([{SUFFIXES}])")
 _LIST_NEXT_BARE = compile_cached(rf"(?:、|及|和|以及)({_NAME}{{2,4}})(?=$|[^\u4e00-\u9fff]|等)")
@@ -41,12 +40,12 @@ _PENDING = compile_cached(
     rf"(?:与|和|同|及|、|友城|友好城市|姐妹城市|邀请)({_NAME}{{2,6}}?)([市县郡州省道府])"
 )
 # a sentence or clause that opens with a place and its officials: "X市市长率团…", "X县议会议长…"
-_OFFICIALS = re.compile(r"副市长|市长|市议会|议会|知事|州长|副省长|省长|郡守|县长|友好代表团|代表团|政府")
+_OFFICIALS = compile_cached(r"副市长|市长|市议会|议会|知事|州长|副省长|省长|郡守|县长|友好代表团|代表团|政府")
 _PENDING_TITLED = compile_cached(
     rf"(?:^|(?<=[，,。；;：:）)\n]))({_NAME}{{2,6}}?)([市县郡州省道府])(?={_OFFICIALS.pattern})"
 )
 # words that never occur inside a place name but do occur in the text around it
-_NOT_IN_NAME = re.compile(
+_NOT_IN_NAME = compile_cached(
     r"[的了与及等在对向为我各该其此两每这并将拟已把被于是有个们来副第]|全国|首都|全市|全省|全县|本市|本省|本县|本区|本校|中心|学校|大学|中学|小学|学院|协会|公司|集团|政府|代表"
     r"|交流|合作|开展|国际|文化|教育|青年|活动|项目|工作|友好|友城|城市|地区|省市|全国|国家|访问|组织|部门|单位"
     r"|委员|研究|领域|关系|之间|人员|企业|邀请|接待|率团|应邀|考察|举办|参加"
@@ -67,7 +66,7 @@ _SUFFIX_WORDS = (
 # Dominance needed to read a name several countries share without its country: 华盛顿 is the
 # United States' unless the text says otherwise, because no other Washington comes near it in size.
 _DOMINANT_POPULATION_RATIO = 5
-_NOT_IN_BARE = re.compile(
+_NOT_IN_BARE = compile_cached(
     r"[建交签约友城际访问赴往团组协校院司局处到来去间上下年月日人次批场届所项学会家员心化流作展动语文生师长客宾队部业商贸医技专科游旅艺术体育赛节馆站留]"
 )
 

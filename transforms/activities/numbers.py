@@ -7,8 +7,6 @@ in front and are never taken. Nothing is inferred: a count that is not written s
 
 from __future__ import annotations
 
-import re
-
 from transforms.normalize.chinese_numerals import chinese_number
 from transforms.regex_cache import compile_cached
 
@@ -20,14 +18,14 @@ _NUM = rf"[\d{_CN_DIGITS}](?:(?<=\d)\d*(?:\.\d+)?万?|(?<!\d)[{_CN_DIGITS}]*)"
 _COUNT = compile_cached(
     rf"(?P<num>{_NUM})\s?(?P<post>余|多)?\s?(?P<unit>人次|批次|场次|个团组|个代表团|个团|人|名|位|批|次|场|期)"
 )
-_MONTH = re.compile(r"(?<![\d个第.．/])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!度)")
+_MONTH = compile_cached(r"(?<![\d个第.．/])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!度)")
 # Months that date no trip: the end of a period (1-10月, 截至10月底) and a news dateline (中新网10月27日电).
-_NOT_A_TRIP_MONTH = re.compile(r"(?:截止|截至|至|到)\s*$|[\d一二三四五六七八九十]\s*[-—~－]\s*$")
-_DATELINE_AFTER = re.compile(r"\s*\d{1,2}\s*日\s*电")
+_NOT_A_TRIP_MONTH = compile_cached(r"(?:截止|截至|至|到)\s*$|[\d一二三四五六七八九十]\s*[-—~－]\s*$")
+_DATELINE_AFTER = compile_cached(r"\s*\d{1,2}\s*日\s*电")
 
-TOTAL_WORDS = re.compile(r"共计|合计|总计|共有")
+TOTAL_WORDS = compile_cached(r"共计|合计|总计|共有")
 # 外国友好团组14个: the count follows the noun, in 个
-_GROUPS_COUNTED_AFTER = re.compile(r"(?:团组|代表团)\s*(?P<num>\d+)\s*个")
+_GROUPS_COUNTED_AFTER = compile_cached(r"(?:团组|代表团)\s*(?P<num>\d+)\s*个")
 FIELD_OF_UNIT = {
     "人次": "person_times",
     "人": "participants",

@@ -12,7 +12,6 @@ than its headline) and gathers what the others add (a month, a city).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from transforms.activities.classify import ordered_themes
@@ -20,7 +19,7 @@ from transforms.regex_cache import compile_cached
 
 _COUNTS = ("participants", "person_times", "batches", "times", "events")
 _TOTALS = ("batches", "person_times")
-_SENTENCE_END = re.compile(r"[。！？!?；;…]\s*$")
+_SENTENCE_END = compile_cached(r"[。！？!?；;…]\s*$")
 # How far apart (characters) a trip is told again within one article at most: further apart, statements
 # that look alike are other trips of a yearly summary, each told briefly.
 RESTATEMENT_DISTANCE = 300

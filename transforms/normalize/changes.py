@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from transforms.normalize.dates import DATE, iso_date
+from transforms.regex_cache import compile_cached
 
-_NO_CHANGE = re.compile(r"^(?:无|没有)[。.]?$|未发生|没有发生|无变更|未变更|未涉及|无登记事项变更|无需变更")
-_LEAD = re.compile(r"^[\s,，:：、;；]*(?:已经|已|完成了|完成|办理了|办理|进行了|进行|申请)?")
-_TRAIL = re.compile(r"[\s,，。;；.、]+$")
+_NO_CHANGE = compile_cached(
+    r"^(?:无|没有)[。.]?$|未发生|没有发生|无变更|未变更|未涉及|无登记事项变更|无需变更"
+)
+_LEAD = compile_cached(r"^[\s,，:：、;；]*(?:已经|已|完成了|完成|办理了|办理|进行了|进行|申请)?")
+_TRAIL = compile_cached(r"[\s,，。;；.、]+$")
 
 
 def parse_registration_changes(raw: str | None) -> list[dict[str, str | None]]:

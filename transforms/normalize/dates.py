@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
-DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?")
+from transforms.regex_cache import compile_cached
+
+DATE = compile_cached(r"(?P<y>(?:19|20)\d{2})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?")
 
 
 def iso_date(year: str, month: str, day: str) -> str | None:

@@ -9,13 +9,14 @@ XX学院附属中学 a 中小学); at the same end the longer keyword wins (检�
 from __future__ import annotations
 
 import csv
-import re
 import unicodedata
 from functools import cache
 from importlib import resources
 
+from transforms.regex_cache import compile_cached
+
 OTHER = "其他"
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+_BRACKETS = compile_cached(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
 
 
 @cache

@@ -10,13 +10,14 @@ import re
 import unicodedata
 
 from transforms.normalize.chinese_numerals import chinese_number
+from transforms.regex_cache import compile_cached
 
 _CHINESE_NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
 # Thousands separators, currency signs, 人民币…整 and the brackets of a unit written after the number
 # (5102(万元)) carry no value.
-_NOISE = re.compile(r"[\s,，¥￥]|^人民币|整$|\((?=[万千亿]?元\))|(?<=元)\)")
-_ARABIC_MONEY = re.compile(r"(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|万|元|千元|亿元)?")
-_CHINESE_MONEY = re.compile(rf"(?P<neg>负)?(?P<num>[{_CHINESE_NUMERAL}]+)(?P<unit>元)?")
+_NOISE = compile_cached(r"[\s,，¥￥]|^人民币|整$|\((?=[万千亿]?元\))|(?<=元)\)")
+_ARABIC_MONEY = compile_cached(r"(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|万|元|千元|亿元)?")
+_CHINESE_MONEY = compile_cached(rf"(?P<neg>负)?(?P<num>[{_CHINESE_NUMERAL}]+)(?P<unit>元)?")
 _TO_WAN = {"万元": 1.0, "万": 1.0, "元": 1e-4, "千元": 1e-1, "亿元": 1e4}
 # Bounds no real report reaches (1e12 万元 is more than the world's GDP; no institution employs ten million
 # people): a larger value is a typo or a hostile file, and it would overflow the warehouse's columns.
@@ -62,7 +63,7 @@ def _parse_money_wan(raw: str, label_unit: str | None) -> tuple[float | None, st
     return None, f"not a money amount: {raw!r}"
 
 
-_COUNT = re.compile(r"(?P<num>\d+|[零〇一二两三四五六七八九十百千]+)(?:人|名|个)?")
+_COUNT = compile_cached(r"(?P<num>\d+|[零〇一二两三四五六七八九十百千]+)(?:人|名|个)?")
 
 
 def parse_count(raw: str) -> tuple[int | None, str | None]:

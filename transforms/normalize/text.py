@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from transforms.regex_cache import compile_cached
 
-_NONE_WORDS = re.compile(r"^(?:无|没有|暂无|无此情况|无相关情况|本年度无|不适用)[。.;；]?$")
+_NONE_WORDS = compile_cached(r"^(?:无|没有|暂无|无此情况|无相关情况|本年度无|不适用)[。.;；]?$")
 
 
 def clean_text(raw: str | None) -> str | None:

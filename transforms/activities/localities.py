@@ -23,7 +23,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from transforms.activities.foreign_places import MAJOR_CITY_POPULATION, SPECIFIC_NAME_CHARS, base_of
+from transforms.activities.foreign_places import SPECIFIC_NAME_CHARS, base_of
 from transforms.activities.gazetteer import LOCALITY, Gazetteer, Hit, data_rows
 from transforms.regex_cache import compile_cached
 
@@ -63,9 +63,6 @@ _SUFFIX_WORDS = (
     "市里", "市外",
     "县委", "县政", "县长", "县级", "省委", "省政", "省长", "省级", "州长", "州政", "区委", "区政",
 )  # fmt: skip
-# Dominance needed to read a name several countries share without its country: 华盛顿 is the
-# United States' unless the text says otherwise, because no other Washington comes near it in size.
-_DOMINANT_POPULATION_RATIO = 5
 _NOT_IN_BARE = compile_cached(
     r"[建交签约友城际访问赴往团组协校院司局处到来去间上下年月日人次批场届所项学会家员心化流作展动语文生师长客宾队部业商贸医技专科游旅艺术体育赛节馆站留]"
 )
@@ -269,20 +266,14 @@ class LocalityFinder:
                 return named[0]
         if len(hit.countries) == 1:
             return hit.countries[0]
-        places = self.g.places(self.text[hit.start : hit.end])
-        if len(places) > 1 and places[0].population >= _DOMINANT_POPULATION_RATIO * max(
-            1, places[1].population
-        ):
-            return places[0].country
-        return None
+        return self.g.dominant_country.get(self.text[hit.start : hit.end])
 
     def _specific(self, name: str, hit: Hit) -> bool:
         """A name that may stand alone: long enough, written with its suffix, or a city of millions."""
         base = base_of(name)
         if len(base) >= SPECIFIC_NAME_CHARS or base != name:
             return len(hit.countries) == 1 or len(base) >= SPECIFIC_NAME_CHARS
-        places = self.g.places(self.text[hit.start : hit.end])
-        return bool(places) and places[0].population >= MAJOR_CITY_POPULATION
+        return self.text[hit.start : hit.end] in self.g.major_cities
 
     def _extend_suffix(self, end: int) -> int:
         """Where a gazetteer name ends in the text: with a suffix the source lacks (大和 → 大和市), without

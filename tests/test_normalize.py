@@ -212,3 +212,27 @@ def test_other_numerals_are_left_to_cn2an(text: str) -> None:
             chinese_number(text)
     else:
         assert chinese_number(text) == expected
+
+
+_FAIL_THEN_LOCATE = """
+import sys
+from transforms.normalize import places
+cached = places.cached
+places.cached = lambda *args: (_ for _ in ()).throw(RuntimeError("the cache failed"))
+try:
+    places._cpca()
+except RuntimeError:
+    pass
+assert "cpca" not in sys.modules, "cpca left behind with its empty tables"
+places.cached = cached
+print(places.locate("杭州市西湖区文三路100号").admin_code)
+"""
+
+
+def test_a_failed_read_of_cpca_tables_leaves_no_empty_cpca_behind(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _FAIL_THEN_LOCATE],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent,
+        env={"NIANBAO_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert run.stdout.strip() == "330106"

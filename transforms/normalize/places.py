@@ -75,9 +75,13 @@ def _cpca() -> ModuleType:
         return sys.modules["cpca"]
     with _pkg_resources(_header_only):
         import cpca
-    key = source_key(_CPCA_STATE_VERSION, (), ("cpca", "pyahocorasick"))
-    with _pkg_resources(_resource_stream):
-        cpca.ad_2_addr_dict, cpca.matcher = cached("cpca", key, cpca._init_data)
+    try:
+        key = source_key(_CPCA_STATE_VERSION, (), ("cpca", "pyahocorasick"))
+        with _pkg_resources(_resource_stream):
+            cpca.ad_2_addr_dict, cpca.matcher = cached("cpca", key, cpca._init_data)
+    except BaseException:
+        del sys.modules["cpca"]  # never leave cpca with its empty tables for the next caller
+        raise
     return cpca
 
 

@@ -57,9 +57,10 @@ def machine() -> dict:
     import dagster
     import duckdb
 
-    scaling, speed = parallel_scaling(len(os.sched_getaffinity(0)))
+    cpus = len(os.sched_getaffinity(0))
+    scaling, speed = parallel_scaling(cpus)
     return {
-        "cpus": len(os.sched_getaffinity(0)),
+        "cpus": cpus,
         "cpu_model": model,
         "mem_gb": mem_kb / 2**20,
         "os": f"{platform.system()} {platform.release()}",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from transforms.data import DATA_DIR, read_yaml
 from transforms.disk_cache import cached, source_key
-from transforms.normalize.script import has_traditional, t2s_table, to_simplified
+from transforms.normalize.script import has_traditional, t2s_table, to_simplified, to_traditional_forms
 from transforms.regex_cache import character_class, compile_cached
 
 _NUMBERING = compile_cached(
@@ -66,8 +66,6 @@ def _script_variants(text: str) -> set[str]:
     """The label as written in simplified and in traditional characters (單位名稱, 開辦資金): reports copied
     from Hong Kong, Macao or Taiwan pages, or converted by a publishing tool, keep the form's labels in
     traditional script. OpenCC gives both the generic traditional and the Taiwan standard forms."""
-    from transforms.normalize.script import to_traditional_forms  # opencc only when the table is built
-
     return {text, *to_traditional_forms(text)}
 
 

@@ -26,6 +26,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from transforms.disk_cache import cache_dir, cached, store
@@ -45,7 +46,7 @@ class _Book:
         self.programs: dict[str, Program | None] | None = None  # None until read
         self.used: dict[str, Program | None] = {}  # what this process looked up or added
         self.grew = False
-        self.folder = cache_dir()  # where it was read, and is written back whatever the environment says then
+        self.folder: Path | None = None  # where it was read; written back there, whatever the environment
 
     def program(self, key: str, pattern: str, flags: int) -> Program | None:
         if self.programs is None:

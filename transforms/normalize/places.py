@@ -149,9 +149,7 @@ def cpca_division_names() -> frozenset[str]:
     """The division names of cpca's table (2020 boundaries), as written (湖州市, 吴兴区)."""
     import csv
 
-    from transforms.package_data import package_dir
-
-    with (package_dir("cpca") / "resources" / "adcodes.csv").open(encoding="utf-8") as fh:
+    with io.TextIOWrapper(_resource_stream("cpca.resources", "adcodes.csv"), encoding="utf-8") as fh:
         return frozenset(row["name"] for row in csv.DictReader(fh) if row.get("name"))
 
 

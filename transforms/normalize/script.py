@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from transforms.disk_cache import cached, source_key
 from transforms.regex_cache import character_class
 
 # The CJK unified ideographs and their extension A: every character OpenCC's character table covers.
@@ -31,8 +32,6 @@ _T2S_VERSION = "1"
 @cache
 def _t2s_key() -> str:
     """The disk cache key of the table and of what is derived from it."""
-    from transforms.disk_cache import source_key
-
     return source_key(_T2S_VERSION, [], ["opencc"])
 
 
@@ -46,8 +45,6 @@ def t2s_table() -> dict[int, str]:
 
     Built once per machine (OpenCC's dictionaries load slowly), then read from the disk cache.
     """
-    from transforms.disk_cache import cached
-
     return cached("t2s", _t2s_key(), _build_t2s_table)
 
 
